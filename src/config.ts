@@ -1,0 +1,227 @@
+// The only module that reads process.env. Every variable is validated at boot and every
+// problem is reported at once, so a typo fails the start with a message naming it instead of
+// failing at 3 a.m. on the first WhatsApp message.
+import fs from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+      problems.map((p) => `  - ${p}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+// Values copied unchanged from .env.whatsapp.example ("your_app_secret") count as unset:
+// a feature must report "not configured" rather than call Meta with a placeholder.
+const PLACEHOLDER = /^(your[_-]|<.*>$|changeme$)/i;
+
+const optionalString = z.string().optional();
+const bool = (dflt: boolean) => z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+  message: 'must be true or false',
+}).optional().transform((v) => (v === undefined ? dflt : ['true', '1', 'yes', 'on'].includes(v)));
+const int = (dflt: number, min: number, max: number) => z.string().optional().transform((v, ctx) => {
+  if (v === undefined) return dflt;
+  if (!/^-?\d+$/.test(v.trim())) {
+    ctx.addIssue({ code: 'custom', message: `must be a whole number, got "${v}"` });
+    return z.NEVER;
+  }
+  const n = Number(v);
+  if (n < min || n > max) {
+    ctx.addIssue({ code: 'custom', message: `must be between ${min} and ${max}, got ${n}` });
+    return z.NEVER;
+  }
+  return n;
+});
+const url = (protocols: string[]) => z.string().optional().superRefine((v, ctx) => {
+  if (v === undefined) return;
+  let parsed: URL;
+  try { parsed = new URL(v); } catch {
+    ctx.addIssue({ code: 'custom', message: `must be a URL (${protocols.join(' or ')}), got "${redactUrl(v)}"` });
+    return;
+  }
+  if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+    ctx.addIssue({ code: 'custom', message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}, got "${parsed.protocol}//"` });
+  }
+});
+const pgUrl = url(['postgres', 'postgresql']);
+const httpUrl = url(['http', 'https']);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().optional().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  TRUST_PROXY: z.string().optional(),
+  PUBLIC_URL: httpUrl,
+  ADMIN_TOKEN: optionalString,
+
+  DATABASE_URL: pgUrl,
+  DATABASE_POOL_MAX: int(10, 1, 200),
+  EMBEDDED_DB_DIR: z.string().optional().default('./data/pglite'),
+  SUPABASE_DATABASE_URL: pgUrl,
+  SUPABASE_URL: httpUrl,
+  SUPABASE_SERVICE_ROLE_KEY: optionalString,
+
+  META_APP_ID: optionalString,
+  META_APP_SECRET: optionalString,
+  META_PHONE_NUMBER_ID: optionalString,
+  META_BUSINESS_ACCOUNT_ID: optionalString,
+  META_WEBHOOK_VERIFY_TOKEN: optionalString,
+  META_ACCESS_TOKEN: optionalString,
+  META_GRAPH_URL: httpUrl,
+  META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v24.0').optional().default('v24.0'),
+  META_GRAPH_TIMEOUT_MS: int(10_000, 100, 120_000),
+  WHATSAPP_BUFFER_MS: int(15_000, 0, 600_000),
+  WHATSAPP_SESSION_TIMEOUT_MINUTES: int(60, 1, 60 * 24 * 30),
+  WHATSAPP_RATE_LIMIT_PER_MINUTE: int(20, 0, 10_000),
+  WHATSAPP_SANDBOX: bool(false),
+
+  OPENROUTER_API_KEY: optionalString,
+  OPENROUTER_URL: httpUrl,
+  OPENROUTER_MODEL: z.string().optional().default('google/gemini-2.0-flash-exp:free'),
+  OPENROUTER_FALLBACK_MODELS: z.string().optional().default('openrouter/free'),
+  OPENROUTER_TIMEOUT_MS: int(30_000, 100, 600_000),
+  OPENROUTER_MAX_RETRY_MS: int(45_000, 0, 600_000),
+  APP_NAME: z.string().optional().default('AI Chat WhatsApp'),
+
+  KNOWLEDGE_DIR: z.string().optional().default('./knowledge'),
+  KB_CACHE_DIR: z.string().optional().default('./data/kb-cache'),
+  KB_MAX_PROMPT_TOKENS: int(1500, 100, 100_000),
+  HISTORY_MAX_TOKENS: int(1500, 0, 100_000),
+
+  GOOGLE_CLIENT_ID: optionalString,
+  GOOGLE_CLIENT_SECRET: optionalString,
+  CALLBACK_URL: httpUrl,
+  SESSION_SECRET: optionalString,
+  GOOGLE_AUTH_URL: httpUrl,
+  GOOGLE_TOKEN_URL: httpUrl,
+  GOOGLE_USERINFO_URL: httpUrl,
+  WEB_CHAT_RATE_LIMIT_PER_MINUTE: int(20, 0, 10_000),
+
+  ENABLE_CHAT_LOGGING: bool(true),
+  ENABLE_CLEANUP: bool(true),
+  CLEANUP_OLD_SESSIONS_DAYS: int(30, 1, 3650),
+});
+
+export type Config = ReturnType<typeof buildConfig>;
+
+/** Reads `.env` (if present) into a copy of the environment and validates it. Throws ConfigError. */
+export function loadConfig(options: { env?: Env; envFile?: string | false; argv?: string[] } = {}): Config {
+  const env: Env = { ...(options.env ?? process.env) };
+  const envFile = options.envFile === undefined ? path.resolve('.env') : options.envFile;
+  if (envFile && fs.existsSync(envFile)) {
+    const parsed = dotenv.parse(fs.readFileSync(envFile));
+    for (const [k, v] of Object.entries(parsed)) if (env[k] === undefined) env[k] = v;
+  }
+  return parseConfig(env, options.argv ?? process.argv.slice(2));
+}
+
+/** Pure: validates an environment object. Exported for tests. */
+export function parseConfig(rawEnv: Env, argv: string[] = []): ReturnType<typeof buildConfig> {
+  const env: Env = {};
+  const known = new Set(Object.keys(schema.shape));
+  for (const [k, v] of Object.entries(rawEnv)) {
+    if (!known.has(k)) continue;
+    const trimmed = v?.trim();
+    env[k] = trimmed === '' || trimmed === undefined || PLACEHOLDER.test(trimmed) ? undefined : trimmed;
+  }
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
+    throw new ConfigError(problems);
+  }
+  const problems: string[] = [];
+  const e = result.data;
+  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
+    problems.push('SESSION_SECRET: required when NODE_ENV=production (signs the web chat login cookie)');
+  }
+  if (e.SUPABASE_URL && !e.SUPABASE_SERVICE_ROLE_KEY && !e.SUPABASE_DATABASE_URL) {
+    problems.push('SUPABASE_SERVICE_ROLE_KEY: required with SUPABASE_URL (or set SUPABASE_DATABASE_URL instead)');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return buildConfig(e, argv);
+}
+
+function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
+  const original = argv.includes('--original');
+  const production = e.NODE_ENV === 'production';
+  const meta = {
+    appId: e.META_APP_ID,
+    appSecret: e.META_APP_SECRET,
+    phoneNumberId: e.META_PHONE_NUMBER_ID,
+    businessAccountId: e.META_BUSINESS_ACCOUNT_ID,
+    verifyToken: e.META_WEBHOOK_VERIFY_TOKEN,
+    accessToken: e.META_ACCESS_TOKEN,
+    graphUrl: (e.META_GRAPH_URL ?? 'https://graph.facebook.com').replace(/\/+$/, ''),
+    graphVersion: e.META_GRAPH_VERSION,
+    timeoutMs: e.META_GRAPH_TIMEOUT_MS,
+  };
+  const metaConfigured = Boolean(meta.appSecret && meta.accessToken && meta.phoneNumberId && meta.verifyToken);
+  return {
+    env: e.NODE_ENV,
+    production,
+    /** `npm run start:original`: the web chat only, no WhatsApp routes or workers. */
+    mode: (original ? 'original' : 'full') as 'original' | 'full',
+    port: e.PORT,
+    host: e.HOST,
+    log: { level: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'), format: e.LOG_FORMAT ?? (production ? 'json' : 'pretty') },
+    trustProxy: e.TRUST_PROXY,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    adminToken: e.ADMIN_TOKEN,
+    database: {
+      url: e.DATABASE_URL,
+      poolMax: e.DATABASE_POOL_MAX,
+      embeddedDir: e.EMBEDDED_DB_DIR,
+    },
+    supabase: { databaseUrl: e.SUPABASE_DATABASE_URL, url: e.SUPABASE_URL, serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY },
+    meta,
+    whatsapp: {
+      enabled: !original,
+      configured: metaConfigured,
+      // Sandbox: the server is its own Meta. Never in production, whatever the variables say.
+      sandbox: !original && !production && (e.WHATSAPP_SANDBOX || !metaConfigured),
+      bufferMs: e.WHATSAPP_BUFFER_MS,
+      sessionTimeoutMinutes: e.WHATSAPP_SESSION_TIMEOUT_MINUTES,
+      rateLimitPerMinute: e.WHATSAPP_RATE_LIMIT_PER_MINUTE,
+    },
+    openRouter: {
+      apiKey: e.OPENROUTER_API_KEY,
+      url: e.OPENROUTER_URL ?? 'https://openrouter.ai/api/v1/chat/completions',
+      model: e.OPENROUTER_MODEL,
+      fallbackModels: e.OPENROUTER_FALLBACK_MODELS.split(',').map((s) => s.trim()).filter(Boolean),
+      timeoutMs: e.OPENROUTER_TIMEOUT_MS,
+      maxRetryMs: e.OPENROUTER_MAX_RETRY_MS,
+      appName: e.APP_NAME,
+    },
+    knowledge: { dir: e.KNOWLEDGE_DIR, cacheDir: e.KB_CACHE_DIR, maxPromptTokens: e.KB_MAX_PROMPT_TOKENS },
+    historyMaxTokens: e.HISTORY_MAX_TOKENS,
+    google: {
+      clientId: e.GOOGLE_CLIENT_ID,
+      clientSecret: e.GOOGLE_CLIENT_SECRET,
+      callbackUrl: e.CALLBACK_URL ?? `http://localhost:${e.PORT}/auth/google/callback`,
+      configured: Boolean(e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET),
+      // Overrides exist for tests against a fake provider; production always talks to Google.
+      authUrl: production ? undefined : e.GOOGLE_AUTH_URL,
+      tokenUrl: production ? undefined : e.GOOGLE_TOKEN_URL,
+      userInfoUrl: production ? undefined : e.GOOGLE_USERINFO_URL,
+    },
+    session: { secret: e.SESSION_SECRET ?? 'dev-only-insecure-session-secret' },
+    webChat: { rateLimitPerMinute: e.WEB_CHAT_RATE_LIMIT_PER_MINUTE },
+    chatLog: {
+      enabled: e.ENABLE_CHAT_LOGGING,
+      cleanupEnabled: e.ENABLE_CLEANUP,
+      cleanupOldSessionsDays: e.CLEANUP_OLD_SESSIONS_DAYS,
+    },
+  };
+}
+
+/** Hides the password part of a connection string for messages and logs. */
+export function redactUrl(value: string): string {
+  return value.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+}

@@ -1,0 +1,83 @@
+// The three credit tables. Every read takes the user id of the requester: there is no query here
+// that can return another user's rows.
+import type { Database, Queryable } from '../db/database';
+import { generateDummyProfile, type DummyProfile } from './dummy-profile';
+
+export interface CreditInsightsRow {
+  user_id: string; credit_score: number | null; score_band: string | null; score_provider: string | null;
+  utilization_pct: number | null; total_credit_limit: number; total_outstanding: number; total_monthly_installment: number;
+  open_accounts: number; closed_accounts: number; delinquent_accounts: number; worst_collectibility: number | null;
+  inquiries_last_6m: number; oldest_account_opened: Date | null; report_date: Date; is_dummy: boolean; last_updated: Date;
+}
+export interface TradelineRow {
+  id: number; user_id: string; lender_name: string; lender_type: string; facility_type: string; account_ref: string;
+  credit_limit: number; outstanding_balance: number; monthly_installment: number; interest_rate_pct: number | null;
+  tenor_months: number | null; opened_date: Date; maturity_date: Date | null; closed_date: Date | null; status: string;
+  collectibility: number; days_past_due: number; currency: string;
+}
+export interface PaymentRow {
+  id: number; user_id: string; tradeline_id: number; period_month: Date; amount_due: number; amount_paid: number;
+  days_past_due: number; collectibility: number; payment_status: string;
+}
+export interface CreditReport { insights: CreditInsightsRow | null; tradelines: TradelineRow[]; payments: PaymentRow[] }
+
+export interface CreditRepository {
+  /** The requester's own report; empty when they have none. */
+  getReport(userId: string): Promise<CreditReport>;
+  /** Creates the first-contact dummy profile unless the user already has a report. True when created. */
+  ensureDummyProfile(userId: string): Promise<boolean>;
+  insertProfile(tx: Queryable, userId: string, profile: DummyProfile, isDummy: boolean): Promise<boolean>;
+}
+
+export function createCreditRepository(deps: { db: Database }): CreditRepository {
+  const { db } = deps;
+  const repo: CreditRepository = {
+    async getReport(userId) {
+      const [insights, tradelines, payments] = await Promise.all([
+        db.query<CreditInsightsRow>('SELECT * FROM usercreditinsights WHERE user_id = $1', [userId]),
+        db.query<TradelineRow>('SELECT * FROM usertradelinedata WHERE user_id = $1 ORDER BY status, opened_date', [userId]),
+        db.query<PaymentRow>('SELECT * FROM userpaymenthistory WHERE user_id = $1 ORDER BY period_month DESC, tradeline_id', [userId]),
+      ]);
+      return { insights: insights.rows[0] ?? null, tradelines: tradelines.rows, payments: payments.rows };
+    },
+    ensureDummyProfile(userId) {
+      return db.transaction((tx) => repo.insertProfile(tx, userId, generateDummyProfile(userId), true));
+    },
+    async insertProfile(tx, userId, profile, isDummy) {
+      const i = profile.insights;
+      // The insights row doubles as the lock: a concurrent first contact waits here and then finds it.
+      const inserted = await tx.query(
+        `INSERT INTO usercreditinsights (user_id, credit_score, score_band, score_provider, utilization_pct, total_credit_limit,
+           total_outstanding, total_monthly_installment, open_accounts, closed_accounts, delinquent_accounts,
+           worst_collectibility, inquiries_last_6m, oldest_account_opened, report_date, is_dummy)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) ON CONFLICT (user_id) DO NOTHING`,
+        [userId, i.credit_score, i.score_band, i.score_provider, i.utilization_pct, i.total_credit_limit, i.total_outstanding,
+          i.total_monthly_installment, i.open_accounts, i.closed_accounts, i.delinquent_accounts, i.worst_collectibility,
+          i.inquiries_last_6m, i.oldest_account_opened, i.report_date, isDummy]);
+      if (inserted.rowCount === 0) return false;
+      for (const t of profile.tradelines) {
+        const r = await tx.query<{ id: number }>(
+          `INSERT INTO usertradelinedata (user_id, lender_name, lender_type, facility_type, account_ref, credit_limit,
+             outstanding_balance, monthly_installment, interest_rate_pct, tenor_months, opened_date, maturity_date, status,
+             collectibility, days_past_due)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) RETURNING id`,
+          [userId, t.lender_name, t.lender_type, t.facility_type, t.account_ref, t.credit_limit, t.outstanding_balance,
+            t.monthly_installment, t.interest_rate_pct, t.tenor_months, t.opened_date, t.maturity_date, t.status,
+            t.collectibility, t.days_past_due]);
+        const id = r.rows[0].id;
+        if (!t.payments.length) continue;
+        const values: unknown[] = [];
+        const tuples = t.payments.map((p, k) => {
+          values.push(userId, id, p.period_month, p.amount_due, p.amount_paid, p.days_past_due, p.collectibility, p.payment_status);
+          const b = k * 8;
+          return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7},$${b + 8})`;
+        });
+        await tx.query(
+          `INSERT INTO userpaymenthistory (user_id, tradeline_id, period_month, amount_due, amount_paid, days_past_due,
+             collectibility, payment_status) VALUES ${tuples.join(',')}`, values);
+      }
+      return true;
+    },
+  };
+  return repo;
+}

@@ -1,0 +1,90 @@
+// buildDeps(config): the one place that wires clients, stores and services. Every capability is
+// a module: an optional router to mount, and optional background work to start and stop.
+import type { Router } from 'express';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import { migrate, pendingMigrations, readMigrations } from './db/migrator';
+import type { Logger } from './shared/logger';
+import { createUserRepository, type UserRepository } from './users/user-repository';
+import { createCreditRepository, type CreditRepository } from './credit/credit-repository';
+import { createHistoryRepository, type HistoryRepository } from './conversation/history-repository';
+import { createEchoResponder, type AiResponder } from './ai/types';
+import { createNoopChatLogger, type ChatLogger } from './chatlog/types';
+import { createEmptyKnowledgeBase, type KnowledgeBase } from './knowledge/types';
+
+export interface AppModule {
+  name: string;
+  router?: Router;
+  mountPath?: string;
+  /** Background work (timers, sweeps); started after the server listens. */
+  start?(): Promise<void> | void;
+  /** Stops intake and drains; called on shutdown in reverse order. */
+  stop?(): Promise<void> | void;
+}
+
+export interface Readiness { ready: boolean; database: 'ok' | 'unreachable'; migrations: 'ok' | 'pending'; pending?: string[]; error?: string }
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  users: UserRepository;
+  credit: CreditRepository;
+  history: HistoryRepository;
+  knowledge: KnowledgeBase;
+  ai: AiResponder;
+  chatLogger: ChatLogger;
+  modules: AppModule[];
+  readiness(): Promise<Readiness>;
+}
+
+export interface BuildOptions {
+  /** Replace parts of the wiring (tests pass fakes only for outside services, through config URLs). */
+  overrides?: Partial<Pick<AppDeps, 'ai' | 'knowledge' | 'chatLogger'>>;
+  clock?: () => number;
+}
+
+export async function buildDeps(config: Config, logger: Logger, db: Database, opts: BuildOptions = {}): Promise<AppDeps> {
+  const migrations = readMigrations();
+  const users = createUserRepository({ db });
+  const credit = createCreditRepository({ db });
+  const history = createHistoryRepository({ db });
+  const knowledge = opts.overrides?.knowledge ?? createEmptyKnowledgeBase();
+  const chatLogger = opts.overrides?.chatLogger ?? createNoopChatLogger();
+  const ai = opts.overrides?.ai ?? createEchoResponder();
+
+  const modules: AppModule[] = [];
+  const deps: AppDeps = {
+    config, logger, db, users, credit, history, knowledge, ai, chatLogger, modules,
+    async readiness() {
+      try {
+        await db.ping();
+      } catch (err) {
+        return { ready: false, database: 'unreachable', migrations: 'pending', error: (err as Error).message };
+      }
+      const pending = await pendingMigrations(db, migrations).catch(() => migrations.map((m) => m.name));
+      return pending.length
+        ? { ready: false, database: 'ok', migrations: 'pending', pending }
+        : { ready: true, database: 'ok', migrations: 'ok' };
+    },
+  };
+  // Capability modules are registered here, in mount order.
+  // [whatsapp] (issue: WhatsApp channel)
+  // [chatlog] (issue: ChatLogger and analytics)
+  // [web] (issue: web chat)
+  return deps;
+}
+
+/** Applies migrations; when the database is down at boot, keeps retrying in the background. */
+export async function migrateWithRetry(db: Database, logger: Logger, opts: { retryMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+  for (;;) {
+    try {
+      await migrate(db, { logger });
+      return;
+    } catch (err) {
+      logger.error({ err: { message: (err as Error).message } }, '❌ Database belum selesai: cannot apply migrations, retrying');
+      if (opts.signal?.aborted) throw err;
+      await new Promise((r) => setTimeout(r, opts.retryMs ?? 5000).unref());
+    }
+  }
+}

@@ -1,0 +1,33 @@
+// What the rest of the app needs from the knowledge base. The PDF loader and retrieval index
+// implement it (knowledge-base.ts).
+
+export interface KnowledgePassage { file: string; page: number; text: string; score: number; tokens: number }
+
+export interface KnowledgeLoadReport {
+  files: { file: string; pages: number; passages: number; cached: boolean }[];
+  failed: { file: string; error: string }[];
+  totalPages: number;
+  totalPassages: number;
+  loadedAt: string;
+  durationMs: number;
+}
+
+export interface KnowledgeBase {
+  /** Best passages for the question within a token budget, each with its source and page. */
+  search(query: string, opts?: { maxTokens?: number; limit?: number }): KnowledgePassage[];
+  /** Re-reads the folder; in-flight searches keep using the previous index until the new one is ready. */
+  reload(): Promise<KnowledgeLoadReport>;
+  isLoaded(): boolean;
+  lastReport(): KnowledgeLoadReport | null;
+}
+
+export function createEmptyKnowledgeBase(): KnowledgeBase {
+  return {
+    search: () => [],
+    async reload() {
+      return { files: [], failed: [], totalPages: 0, totalPassages: 0, loadedAt: new Date().toISOString(), durationMs: 0 };
+    },
+    isLoaded: () => false,
+    lastReport: () => null,
+  };
+}

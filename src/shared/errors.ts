@@ -1,0 +1,41 @@
+// One error class with a stable kebab-case code and one middleware that answers
+// { "error": { "code", "message" } }. Only 5xx are logged: 4xx are the caller's business.
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from './logger';
+
+export class AppError extends Error {
+  constructor(
+    public readonly code: string,
+    public readonly status: number,
+    message: string,
+    public readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export function notFoundHandler(): RequestHandler {
+  return (req, _res, next) => next(new AppError('not-found', 404, `No route for ${req.method} ${req.path}`));
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    let status = 500;
+    let code = 'internal-error';
+    let message = 'Something went wrong on our side. Please try again.';
+    let details: Record<string, unknown> | undefined;
+    if (err instanceof AppError) {
+      ({ status, code, message, details } = err);
+    } else if (err && typeof err === 'object' && 'type' in err) {
+      // body-parser errors carry a type and a status.
+      const e = err as { type: string; status?: number; message: string };
+      if (e.type === 'entity.too.large') { status = 413; code = 'payload-too-large'; message = 'Request body is too large'; }
+      else if (e.type === 'entity.parse.failed') { status = 400; code = 'invalid-json'; message = 'Request body is not valid JSON'; }
+      else if (e.status && e.status < 500) { status = e.status; code = 'bad-request'; message = e.message; }
+    }
+    if (status >= 500) (req as { log?: Logger }).log?.error({ err }, 'request failed') ?? logger.error({ err, path: req.path }, 'request failed');
+    res.status(status).json({ error: { code, message, ...(details ? { details } : {}) } });
+  };
+}

@@ -1,0 +1,5 @@
+import { ensureTemplate } from './test-database';
+
+export default async function globalSetup(): Promise<void> {
+  await ensureTemplate();
+}
