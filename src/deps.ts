@@ -11,6 +11,7 @@ import { createHistoryRepository, type HistoryRepository } from './conversation/
 import { createEchoResponder, type AiResponder } from './ai/types';
 import { createNoopChatLogger, type ChatLogger } from './chatlog/types';
 import { createEmptyKnowledgeBase, type KnowledgeBase } from './knowledge/types';
+import { createWhatsAppModule } from './whatsapp/whatsapp-module';
 
 export interface AppModule {
   name: string;
@@ -70,6 +71,7 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   };
   // Capability modules are registered here, in mount order.
   // [whatsapp] (issue: WhatsApp channel)
+  if (config.whatsapp.enabled) modules.push(createWhatsAppModule(deps, { clock: opts.clock }));
   // [chatlog] (issue: ChatLogger and analytics)
   // [web] (issue: web chat)
   return deps;

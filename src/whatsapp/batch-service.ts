@@ -1,0 +1,191 @@
+// Answers due batches: claim (exactly one process wins), one AI turn over all buffered messages,
+// send the reply (formatted, split), record each sent part, then free the conversation.
+// Timing: an in-process timer per conversation fires when its window ends (precision); a periodic
+// database sweep picks up what other processes or a crashed one left behind (safety net).
+import type { AiResponder, AiTurnResult } from '../ai/types';
+import type { ChatLogger } from '../chatlog/types';
+import type { HistoryRepository } from '../conversation/history-repository';
+import type { Logger } from '../shared/logger';
+import { markdownToWhatsApp, splitMessage } from './format-message';
+import { GraphApiError, type GraphClient } from './graph-client';
+import type { ClaimedBatch, Due, MessageBuffer } from './message-buffer';
+import type { SessionService } from './session-service';
+
+const MAX_ATTEMPTS = 5;
+
+export interface BatchServiceDeps {
+  buffer: MessageBuffer;
+  sessions: SessionService;
+  graph: GraphClient;
+  ai: AiResponder;
+  history: HistoryRepository;
+  chatLogger: ChatLogger;
+  logger: Logger;
+  clock: () => number;
+  /** Identifies this process in leases. */
+  owner: string;
+  /** How long a claim is exclusive without renewal; a crashed process's batch is resumed after it. */
+  leaseMs?: number;
+  sweepMs?: number;
+  /** Re-sends the typing indicator (it disappears after 25 s) and renews the lease while the AI works. */
+  keepAliveMs?: number;
+}
+
+export interface BatchService {
+  schedule(due: Due[]): void;
+  start(): void;
+  stop(drainMs?: number): Promise<void>;
+  sweepOnce(): Promise<void>;
+  inFlight(): number;
+}
+
+export function createBatchService(deps: BatchServiceDeps): BatchService {
+  const { buffer, graph, clock, owner } = deps;
+  const log = deps.logger.child({ module: 'whatsapp-batch' });
+  const leaseMs = deps.leaseMs ?? 5 * 60_000;
+  const sweepMs = deps.sweepMs ?? 2000;
+  const keepAliveMs = deps.keepAliveMs ?? 20_000;
+  const timers = new Map<string, NodeJS.Timeout>();
+  const inflight = new Map<string, Promise<void>>();
+  let sweeper: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  function schedule(due: Due[]) {
+    for (const d of due) {
+      if (stopped) continue;
+      const at = d.dueAt ? d.dueAt.getTime() : clock();
+      const prev = timers.get(d.key);
+      if (prev) clearTimeout(prev);
+      const fire = () => {
+        // setTimeout may fire a millisecond early; the claim would then see the window still open.
+        const left = at - clock();
+        if (left > 0) { timers.set(d.key, setTimeout(fire, left).unref()); return; }
+        timers.delete(d.key);
+        void run(d.key);
+      };
+      timers.set(d.key, setTimeout(fire, Math.max(0, at - clock())).unref());
+    }
+  }
+
+  async function run(key: string): Promise<void> {
+    if (stopped || inflight.has(key)) return; // the running batch re-checks the due time when it finishes
+    const p = (async () => {
+      let batch: ClaimedBatch | null;
+      try {
+        batch = await buffer.claim(key, owner, clock(), leaseMs);
+      } catch (err) {
+        log.error({ err, userId: key }, 'could not claim a batch (database unreachable?); the sweep retries');
+        return;
+      }
+      if (batch) await answer(batch);
+    })();
+    inflight.set(key, p);
+    try { await p; } finally { inflight.delete(key); }
+  }
+
+  async function answer(b: ClaimedBatch): Promise<void> {
+    const started = clock();
+    const last = b.messages[b.messages.length - 1];
+    let parts = b.replyParts;
+    let meta = b.replyMeta as (AiTurnResult & Record<string, unknown>) | null;
+    let userReady = parts !== null;
+    const keepAlive = setInterval(() => {
+      buffer.renewLease(b.key, owner, clock() + leaseMs).catch(() => {});
+      if (!parts && last) graph.markReadAndTyping(last.wamid).catch(() => {});
+    }, keepAliveMs).unref();
+    try {
+      if (b.attempts > MAX_ATTEMPTS) throw new GaveUp(`gave up after ${MAX_ATTEMPTS} attempts`);
+      if (!parts) {
+        // Read receipt + typing while the AI works; awaited before the reply so it never lands after it.
+        const typing = last ? graph.markReadAndTyping(last.wamid).catch((err) => log.warn({ err: { message: (err as Error).message } }, 'could not mark as read')) : null;
+        await deps.sessions.ensureUser({ userId: b.key, phone: b.phone, bsuid: b.bsuid, profileName: b.profileName });
+        userReady = true;
+        const history = await deps.history.recent(b.key);
+        const result = await deps.ai.reply({ userId: b.key, channel: 'whatsapp', messages: b.messages.map((m) => m.content), history, userName: b.profileName });
+        parts = splitMessage(markdownToWhatsApp(result.text));
+        if (!parts.length) throw new GaveUp('the AI returned an empty reply');
+        meta = { ...result };
+        await buffer.saveReply(b.id, parts, meta);
+        await typing;
+      }
+      for (let i = b.partsSent; i < parts.length; i++) {
+        const { messageId } = await graph.sendText(b.recipient, parts[i]);
+        // Recorded right after each send: a crash between these two lines is the one window in
+        // which a part could be sent twice (see README, "exactly one reply").
+        await buffer.recordPartSent(b.id, messageId);
+      }
+      log.info({ userId: b.key, batchId: b.id, messages: b.messages.length, parts: parts.length, ms: clock() - started }, `✅ Message sent to ${b.recipient}`);
+      const replyText = meta?.text ?? parts.join('\n\n');
+      const next = await buffer.finish(b, owner, { status: 'sent' }, clock(), async (tx) => {
+        for (const m of b.messages) await deps.history.append(b.key, 'whatsapp', 'user', m.content, m.sentAt, tx);
+        await deps.history.append(b.key, 'whatsapp', 'assistant', replyText, new Date(clock()), tx);
+      });
+      deps.chatLogger.logTurn({
+        userId: b.key, channel: 'whatsapp', userMessages: b.messages.map((m) => ({ text: m.content, at: m.sentAt })),
+        reply: { ...(meta ?? placeholderMeta(replyText)), text: replyText, at: new Date(clock()) },
+      });
+      if (next) schedule([{ key: b.key, dueAt: next }]);
+    } catch (err) {
+      if (err instanceof GraphApiError || err instanceof GaveUp) {
+        const reason = err instanceof GraphApiError ? `Graph API error ${err.code ?? err.status ?? 'network'}: ${err.message}` : err.message;
+        log.error({ userId: b.key, batchId: b.id, code: err instanceof GraphApiError ? err.code : undefined }, `❌ Failed to send message to ${b.recipient}: ${reason}`);
+        await finishFailed(b, reason, userReady);
+      } else {
+        const retryIn = Math.min(60_000, 1000 * 2 ** b.attempts);
+        log.error({ err, userId: b.key, batchId: b.id, attempt: b.attempts, retryInMs: retryIn }, 'batch failed; it will be retried');
+        await buffer.release(b.key, owner, clock() + retryIn).catch(() => {});
+        if (!stopped) schedule([{ key: b.key, dueAt: new Date(clock() + retryIn) }]);
+      }
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  async function finishFailed(b: ClaimedBatch, reason: string, userReady: boolean) {
+    try {
+      const next = await buffer.finish(b, owner, { status: 'failed', error: reason.slice(0, 500) }, clock(), async (tx) => {
+        // The AI should still see what the user said, even though no answer went out.
+        if (userReady) for (const m of b.messages) await deps.history.append(b.key, 'whatsapp', 'user', m.content, m.sentAt, tx);
+      });
+      deps.chatLogger.logTurn({ userId: b.key, channel: 'whatsapp', userMessages: b.messages.map((m) => ({ text: m.content, at: m.sentAt })) });
+      if (next) schedule([{ key: b.key, dueAt: next }]);
+    } catch (err) {
+      log.error({ err, userId: b.key }, 'could not record the failed batch; it will be resumed after its lease');
+    }
+  }
+
+  async function sweepOnce() {
+    if (stopped) return;
+    try {
+      const due = await buffer.candidates(clock(), sweepMs, 500);
+      schedule(due.filter((d) => !inflight.has(d.key)));
+    } catch (err) {
+      log.warn({ err: { message: (err as Error).message } }, 'buffer sweep failed (database unreachable?)');
+    }
+  }
+
+  return {
+    schedule,
+    sweepOnce,
+    start() {
+      stopped = false;
+      void sweepOnce();
+      sweeper = setInterval(() => void sweepOnce(), sweepMs).unref();
+    },
+    async stop(drainMs = 10_000) {
+      stopped = true;
+      if (sweeper) clearInterval(sweeper);
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+      // In-flight batches finish (or keep their lease and are resumed elsewhere after it expires).
+      await Promise.race([Promise.allSettled([...inflight.values()]), new Promise((r) => setTimeout(r, drainMs).unref())]);
+    },
+    inFlight: () => inflight.size,
+  };
+}
+
+class GaveUp extends Error {}
+
+function placeholderMeta(text: string): AiTurnResult {
+  return { text, kind: 'placeholder', model: null, promptTokens: null, completionTokens: null, latencyMs: 0, sources: [] };
+}

@@ -1,0 +1,52 @@
+// The webhook's work after the signature check: parse, store everything in one statement, and
+// hand the due times to the batch timers. Nothing here waits for the buffer, the AI or Graph.
+import type { Logger } from '../shared/logger';
+import type { BatchService } from './batch-service';
+import type { MessageBuffer } from './message-buffer';
+import { parseWebhook, type InboundMessage, type ParsedWebhook } from './parse-webhook';
+
+export interface ReceiveResult { parsed: ParsedWebhook; stored: number; accepted: InboundMessage[]; afterResponse(): void }
+
+export interface InboundService {
+  /** Throws when the database cannot store the messages (the router answers 5xx so Meta re-delivers). */
+  receive(payload: unknown): Promise<ReceiveResult>;
+}
+
+export function createInboundService(deps: {
+  buffer: MessageBuffer; batches: BatchService | null; logger: Logger; clock: () => number; windowMs: number; phoneNumberId: string;
+}): InboundService {
+  const log = deps.logger.child({ module: 'whatsapp-webhook' });
+  return {
+    async receive(payload) {
+      const now = deps.clock();
+      const parsed = parseWebhook(payload, new Date(now));
+      // Events addressed to another business number of the same app are not ours to answer.
+      const ours = <T extends { phoneNumberId: string | null }>(e: T) => e.phoneNumberId === null || e.phoneNumberId === deps.phoneNumberId;
+      const accepted = parsed.messages.filter(ours);
+      const statuses = parsed.statuses.filter(ours);
+      const foreign = parsed.messages.length - accepted.length + parsed.statuses.length - statuses.length;
+      const [ingest] = await Promise.all([
+        deps.buffer.ingest(accepted, now, deps.windowMs),
+        deps.buffer.recordStatuses(statuses),
+      ]);
+      return {
+        parsed, stored: ingest.stored, accepted,
+        afterResponse() {
+          deps.batches?.schedule(ingest.due);
+          const perSender = new Map<string, number>();
+          for (const m of accepted) { const k = m.phone ?? m.bsuid ?? '?'; perSender.set(k, (perSender.get(k) ?? 0) + 1); }
+          for (const [sender, n] of perSender) log.info({ count: n, stored: ingest.stored }, `📱 Received ${n} messages from ${sender}`);
+          for (const s of statuses) {
+            if (s.status === 'failed') {
+              const e = s.errors[0];
+              log.error({ wamid: s.wamid, code: e?.code, title: e?.title, recipient: s.recipient }, `❌ WhatsApp could not deliver a message: error ${e?.code ?? 'unknown'} ${e?.title ?? ''}`.trim());
+            } else log.debug({ wamid: s.wamid, status: s.status }, 'status callback');
+          }
+          for (const e of parsed.errors) log.error({ code: e.code, title: e.title, detail: e.message }, `❌ WhatsApp reported error ${e.code ?? 'unknown'}: ${e.title ?? ''}`.trim());
+          if (foreign) log.warn({ count: foreign }, 'ignored events addressed to another phone_number_id (not META_PHONE_NUMBER_ID)');
+          for (const i of parsed.ignored) log.warn({ reason: i.reason, wamid: i.wamid }, 'ignored part of a webhook payload');
+        },
+      };
+    },
+  };
+}

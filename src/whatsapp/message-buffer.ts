@@ -1,0 +1,213 @@
+// The durable per-conversation debounce, in SQL. Pending messages and due times live in the
+// database, so every process sees them and a crash loses nothing. A batch is claimed with one
+// conditional UPDATE on the lease: exactly one process wins. Transactions stay short (PGlite has one
+// connection) and none is held across an HTTP call.
+import type { Database, Queryable } from '../db/database';
+import type { InboundMessage, StatusEvent } from './parse-webhook';
+import { conversationKey } from './session-service';
+
+export interface Due { key: string; dueAt: Date | null }
+
+export interface BatchMessage { wamid: string; type: string; content: string; sentAt: Date }
+
+export interface ClaimedBatch {
+  id: number;
+  key: string;
+  recipient: string;
+  phone: string | null;
+  bsuid: string | null;
+  profileName: string | null;
+  attempts: number;
+  messages: BatchMessage[];
+  /** Present when a previous attempt already got the reply from the AI (resumed batch). */
+  replyParts: string[] | null;
+  replyMeta: Record<string, unknown> | null;
+  partsSent: number;
+}
+
+export interface MessageBuffer {
+  /** Stores new messages (one statement, duplicates ignored) and pushes each conversation's due time. */
+  ingest(messages: InboundMessage[], nowMs: number, windowMs: number): Promise<{ stored: number; due: Due[] }>;
+  recordStatuses(statuses: StatusEvent[]): Promise<void>;
+  /** Conversations due before `horizonMs`, or with an abandoned batch, whose lease is free. */
+  candidates(nowMs: number, horizonMs: number, limit: number): Promise<Due[]>;
+  claim(key: string, owner: string, nowMs: number, leaseMs: number): Promise<ClaimedBatch | null>;
+  renewLease(key: string, owner: string, untilMs: number): Promise<boolean>;
+  saveReply(batchId: number, parts: string[], meta: Record<string, unknown>): Promise<void>;
+  recordPartSent(batchId: number, graphMessageId: string): Promise<void>;
+  /** Finishes a batch and frees the conversation, in one transaction with `also` (history). Returns the next due time. */
+  finish(batch: ClaimedBatch, owner: string, outcome: { status: 'sent' | 'failed'; error?: string }, nowMs: number, also?: (tx: Queryable) => Promise<void>): Promise<Date | null>;
+  /** Gives the batch back after an unexpected error; it is retried from `retryAtMs`. */
+  release(key: string, owner: string, retryAtMs: number): Promise<void>;
+  pendingBatches(): Promise<number>;
+}
+
+export function createMessageBuffer(deps: { db: Database }): MessageBuffer {
+  const { db } = deps;
+  return {
+    async ingest(messages, nowMs, windowMs) {
+      if (!messages.length) return { stored: 0, due: [] };
+      const cols: string[][] = [[], [], [], [], [], [], [], [], [], [], []];
+      for (const m of messages) {
+        const row = [m.wamid, conversationKey(m), m.phone ?? m.bsuid ?? '', m.phone ?? '', m.bsuid ?? '', m.profileName ?? '',
+          m.type, m.content, m.startsTurn ? 't' : 'f', m.timestamp.toISOString(), JSON.stringify(m.raw)];
+        row.forEach((v, i) => cols[i].push(v));
+      }
+      // One round trip: insert the messages, then upsert only the conversations that got a new one,
+      // so a re-delivered webhook changes nothing at all.
+      const r = await db.query<{ conversation_key: string; due_at: Date | null; inserted: number }>(
+        `WITH incoming AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                                $9::text[], $10::text[], $11::text[])
+             AS t(wamid, conversation_key, recipient, phone, bsuid, profile_name, type, content, starts_turn, sent_at, message)
+         ), ins AS (
+           INSERT INTO whatsapp_inbound (wamid, conversation_key, type, content, starts_turn, sent_at, message)
+           SELECT wamid, conversation_key, type, content, starts_turn::boolean, sent_at::timestamptz, message::jsonb FROM incoming
+           ON CONFLICT (wamid) DO NOTHING
+           RETURNING conversation_key, starts_turn
+         ), touched AS (
+           SELECT conversation_key, bool_or(starts_turn) AS starts, count(*)::int AS n FROM ins GROUP BY conversation_key
+         ), who AS (
+           SELECT DISTINCT ON (conversation_key) conversation_key, recipient, NULLIF(phone, '') AS phone, NULLIF(bsuid, '') AS bsuid,
+                  NULLIF(profile_name, '') AS profile_name
+           FROM incoming ORDER BY conversation_key, profile_name DESC
+         )
+         ), up AS (
+         INSERT INTO whatsapp_conversations AS c (conversation_key, recipient, phone, bsuid, profile_name, due_at,
+           last_inbound_at, session_started_at, session_messages)
+         SELECT t.conversation_key, w.recipient, w.phone, w.bsuid, w.profile_name,
+                CASE WHEN t.starts THEN $12::timestamptz ELSE NULL END, $13::timestamptz, $13::timestamptz, t.n
+         FROM touched t JOIN who w USING (conversation_key)
+         ON CONFLICT (conversation_key) DO UPDATE SET
+           due_at = COALESCE(EXCLUDED.due_at, c.due_at),
+           recipient = EXCLUDED.recipient,
+           phone = COALESCE(EXCLUDED.phone, c.phone),
+           bsuid = COALESCE(EXCLUDED.bsuid, c.bsuid),
+           profile_name = COALESCE(EXCLUDED.profile_name, c.profile_name),
+           last_inbound_at = EXCLUDED.last_inbound_at,
+           session_started_at = CASE WHEN c.session_ended_at IS NULL THEN c.session_started_at ELSE EXCLUDED.session_started_at END,
+           session_messages = CASE WHEN c.session_ended_at IS NULL THEN c.session_messages + EXCLUDED.session_messages ELSE EXCLUDED.session_messages END,
+           session_ended_at = NULL
+         RETURNING c.conversation_key, c.due_at
+         )
+         SELECT up.conversation_key, up.due_at, t.n AS inserted FROM up JOIN touched t USING (conversation_key)`,
+        [...cols, new Date(nowMs + windowMs).toISOString(), new Date(nowMs).toISOString()]);
+      return {
+        stored: r.rows.reduce((n, row) => n + Number(row.inserted), 0),
+        due: r.rows.map((row) => ({ key: row.conversation_key, dueAt: row.due_at })),
+      };
+    },
+
+    async recordStatuses(statuses) {
+      if (!statuses.length) return;
+      const c: (string | null)[][] = [[], [], [], [], [], []];
+      for (const s of statuses) {
+        const e = s.errors[0];
+        [s.wamid, s.status, s.recipient, s.timestamp?.toISOString() ?? null, e?.code != null ? String(e.code) : null, e?.title ?? null]
+          .forEach((v, i) => c[i].push(v));
+      }
+      await db.query(
+        `INSERT INTO whatsapp_statuses (wamid, status, recipient, occurred_at, error_code, error_title)
+         SELECT wamid, status, recipient, occurred_at::timestamptz, error_code::int, error_title
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+           AS t(wamid, status, recipient, occurred_at, error_code, error_title)
+         ON CONFLICT (wamid, status) DO NOTHING`, c);
+    },
+
+    async candidates(nowMs, horizonMs, limit) {
+      const r = await db.query<{ conversation_key: string; due_at: Date | null }>(
+        `SELECT conversation_key, due_at FROM whatsapp_conversations
+         WHERE (due_at <= $1 OR open_batch_id IS NOT NULL) AND (lease_until IS NULL OR lease_until < $2)
+         ORDER BY due_at NULLS FIRST LIMIT $3`,
+        [new Date(nowMs + horizonMs), new Date(nowMs), limit]);
+      return r.rows.map((row) => ({ key: row.conversation_key, dueAt: row.due_at }));
+    },
+
+    async claim(key, owner, nowMs, leaseMs) {
+      const now = new Date(nowMs);
+      const claimed = await db.transaction(async (tx) => {
+        const c = await tx.query<{ open_batch_id: number | null; recipient: string; phone: string | null; bsuid: string | null; profile_name: string | null }>(
+          `UPDATE whatsapp_conversations
+           SET lease_owner = $2, lease_until = $3, due_at = CASE WHEN open_batch_id IS NULL THEN NULL ELSE due_at END
+           WHERE conversation_key = $1 AND (due_at <= $4 OR open_batch_id IS NOT NULL) AND (lease_until IS NULL OR lease_until < $4)
+           RETURNING open_batch_id, recipient, phone, bsuid, profile_name`,
+          [key, owner, new Date(nowMs + leaseMs), now]);
+        const conv = c.rows[0];
+        if (!conv) return null;
+        let batchId = conv.open_batch_id;
+        if (batchId === null) {
+          const b = await tx.query<{ id: number }>('INSERT INTO whatsapp_batches (conversation_key) VALUES ($1) RETURNING id', [key]);
+          batchId = b.rows[0].id;
+          const m = await tx.query(
+            'UPDATE whatsapp_inbound SET batch_id = $1 WHERE conversation_key = $2 AND batch_id IS NULL AND starts_turn', [batchId, key]);
+          if (m.rowCount === 0) {
+            // Nothing to answer (e.g. only a reaction arrived): undo and free the conversation.
+            await tx.query('DELETE FROM whatsapp_batches WHERE id = $1', [batchId]);
+            await tx.query('UPDATE whatsapp_conversations SET lease_owner = NULL, lease_until = NULL WHERE conversation_key = $1', [key]);
+            return null;
+          }
+          await tx.query('UPDATE whatsapp_batches SET message_count = $2 WHERE id = $1', [batchId, m.rowCount]);
+          await tx.query('UPDATE whatsapp_conversations SET open_batch_id = $2 WHERE conversation_key = $1', [key, batchId]);
+        } else {
+          await tx.query('UPDATE whatsapp_batches SET attempts = attempts + 1 WHERE id = $1', [batchId]);
+        }
+        return { conv, batchId };
+      });
+      if (!claimed) return null;
+      const [b, msgs] = await Promise.all([
+        db.query<{ attempts: number; reply_parts: string[] | null; reply_meta: Record<string, unknown> | null; parts_sent: number }>(
+          'SELECT attempts, reply_parts, reply_meta, parts_sent FROM whatsapp_batches WHERE id = $1', [claimed.batchId]),
+        db.query<{ wamid: string; type: string; content: string; sent_at: Date }>(
+          'SELECT wamid, type, content, sent_at FROM whatsapp_inbound WHERE batch_id = $1 ORDER BY sent_at, seq', [claimed.batchId]),
+      ]);
+      const row = b.rows[0];
+      return {
+        id: claimed.batchId, key, recipient: claimed.conv.recipient, phone: claimed.conv.phone, bsuid: claimed.conv.bsuid,
+        profileName: claimed.conv.profile_name, attempts: row.attempts, replyParts: row.reply_parts, replyMeta: row.reply_meta,
+        partsSent: row.parts_sent, messages: msgs.rows.map((m) => ({ wamid: m.wamid, type: m.type, content: m.content, sentAt: m.sent_at })),
+      };
+    },
+
+    async renewLease(key, owner, untilMs) {
+      const r = await db.query('UPDATE whatsapp_conversations SET lease_until = $3 WHERE conversation_key = $1 AND lease_owner = $2',
+        [key, owner, new Date(untilMs)]);
+      return r.rowCount > 0;
+    },
+
+    async saveReply(batchId, parts, meta) {
+      await db.query('UPDATE whatsapp_batches SET reply_parts = $2, reply_meta = $3 WHERE id = $1', [batchId, parts, JSON.stringify(meta)]);
+    },
+
+    async recordPartSent(batchId, graphMessageId) {
+      await db.query(
+        'UPDATE whatsapp_batches SET parts_sent = parts_sent + 1, graph_message_ids = array_append(graph_message_ids, $2) WHERE id = $1',
+        [batchId, graphMessageId]);
+    },
+
+    async finish(batch, owner, outcome, nowMs, also) {
+      return db.transaction(async (tx) => {
+        await tx.query(`UPDATE whatsapp_batches SET status = $2, error = $3, finished_at = $4 WHERE id = $1`,
+          [batch.id, outcome.status, outcome.error ?? null, new Date(nowMs)]);
+        if (also) await also(tx);
+        const r = await tx.query<{ due_at: Date | null }>(
+          `UPDATE whatsapp_conversations SET open_batch_id = NULL, lease_owner = NULL, lease_until = NULL,
+             last_reply_at = CASE WHEN $3 = 'sent' THEN $4::timestamptz ELSE last_reply_at END
+           WHERE conversation_key = $1 AND open_batch_id = $2 RETURNING due_at`,
+          [batch.key, batch.id, outcome.status, new Date(nowMs)]);
+        void owner;
+        return r.rows[0]?.due_at ?? null;
+      });
+    },
+
+    async release(key, owner, retryAtMs) {
+      await db.query('UPDATE whatsapp_conversations SET lease_until = $3 WHERE conversation_key = $1 AND lease_owner = $2',
+        [key, owner, new Date(retryAtMs)]);
+    },
+
+    async pendingBatches() {
+      const r = await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM whatsapp_conversations WHERE due_at IS NOT NULL OR open_batch_id IS NOT NULL');
+      return r.rows[0].n;
+    },
+  };
+}

@@ -1,0 +1,150 @@
+// Pure: a Meta webhook payload (already verified and JSON-parsed) → inbound messages, status
+// callbacks and error notices. Defensive on every field: a payload of the wrong shape yields
+// "ignored" entries, never an exception, so signed garbage cannot turn into a 500.
+
+export interface InboundMessage {
+  wamid: string;
+  phoneNumberId: string | null;
+  /** Sender's phone, digits only; null when Meta sent none (username users, placeholders). */
+  phone: string | null;
+  /** Business-scoped user id (from_user_id / contacts[].user_id), when present. */
+  bsuid: string | null;
+  profileName: string | null;
+  type: string;
+  /** What the AI sees: the text, or a short description such as "[image: caption]". */
+  content: string;
+  /** Reactions and system notices are stored but never start an AI turn. */
+  startsTurn: boolean;
+  timestamp: Date;
+  raw: Record<string, unknown>;
+}
+
+export interface StatusEvent {
+  wamid: string;
+  phoneNumberId: string | null;
+  status: string;
+  recipient: string | null;
+  timestamp: Date | null;
+  errors: { code: number | null; title: string | null }[];
+}
+
+export interface WebhookErrorEvent { phoneNumberId: string | null; code: number | null; title: string | null; message: string | null }
+
+export interface ParsedWebhook {
+  messages: InboundMessage[];
+  statuses: StatusEvent[];
+  errors: WebhookErrorEvent[];
+  ignored: { reason: string; wamid?: string }[];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' ? String(v) : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
+const clip = (s: string, n = 500) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+function toDate(v: unknown): Date | null {
+  const n = num(v);
+  if (n === null) return null;
+  const d = new Date(n * 1000);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+export function parseWebhook(payload: unknown, now: Date = new Date()): ParsedWebhook {
+  const out: ParsedWebhook = { messages: [], statuses: [], errors: [], ignored: [] };
+  if (!isObj(payload)) { out.ignored.push({ reason: 'payload is not an object' }); return out; }
+  if (payload.object !== undefined && payload.object !== 'whatsapp_business_account') {
+    out.ignored.push({ reason: `object is ${String(payload.object)}` });
+    return out;
+  }
+  for (const entry of arr(payload.entry)) {
+    if (!isObj(entry)) continue;
+    for (const change of arr(entry.changes)) {
+      if (!isObj(change) || !isObj(change.value)) continue;
+      if (change.field !== undefined && change.field !== 'messages') { out.ignored.push({ reason: `field ${String(change.field)}` }); continue; }
+      parseValue(change.value, now, out);
+    }
+  }
+  return out;
+}
+
+function parseValue(value: Obj, now: Date, out: ParsedWebhook): void {
+  const phoneNumberId = isObj(value.metadata) ? str(value.metadata.phone_number_id) : null;
+  // Contacts carry the profile name and, for username users, the BSUID; match them by wa_id or user_id.
+  const contacts = arr(value.contacts).filter(isObj);
+  for (const m of arr(value.messages)) {
+    if (!isObj(m)) continue;
+    const wamid = str(m.id);
+    if (!wamid) { out.ignored.push({ reason: 'message without id' }); continue; }
+    const phone = (str(m.from) ?? '').replace(/\D/g, '') || null;
+    let bsuid = str(m.from_user_id);
+    const contact = contacts.find((c) => (phone && str(c.wa_id)?.replace(/\D/g, '') === phone) || (bsuid && str(c.user_id) === bsuid))
+      ?? (contacts.length === 1 ? contacts[0] : undefined);
+    bsuid ??= contact ? str(contact.user_id) : null;
+    if (!phone && !bsuid) { out.ignored.push({ reason: 'sender has neither a phone number nor a user id', wamid }); continue; }
+    const profile = contact && isObj(contact.profile) ? contact.profile : {};
+    const type = str(m.type) ?? 'unknown';
+    const { content, startsTurn } = describe(type, m);
+    out.messages.push({
+      wamid, phoneNumberId, phone, bsuid, profileName: str(profile.name) ?? str(profile.username), type,
+      content, startsTurn, timestamp: toDate(m.timestamp) ?? now, raw: m,
+    });
+  }
+  for (const s of arr(value.statuses)) {
+    if (!isObj(s)) continue;
+    const wamid = str(s.id);
+    const status = str(s.status);
+    if (!wamid || !status) { out.ignored.push({ reason: 'status without id or status' }); continue; }
+    out.statuses.push({
+      wamid, phoneNumberId, status, recipient: str(s.recipient_id) ?? str(s.recipient_user_id), timestamp: toDate(s.timestamp),
+      errors: arr(s.errors).filter(isObj).map((e) => ({ code: num(e.code), title: str(e.title) ?? str(e.message) })),
+    });
+  }
+  for (const e of arr(value.errors)) {
+    if (!isObj(e)) continue;
+    out.errors.push({ phoneNumberId, code: num(e.code), title: str(e.title), message: str(e.message) });
+  }
+}
+
+/** The text the AI gets for each message type; media is described, not downloaded. */
+export function describe(type: string, m: Obj): { content: string; startsTurn: boolean } {
+  const part = isObj(m[type]) ? (m[type] as Obj) : {};
+  const withCaption = (label: string, caption: string | null) => (caption ? `[${label}: ${clip(caption)}]` : `[${label}]`);
+  switch (type) {
+    case 'text': return { content: str(part.body) ?? '[empty message]', startsTurn: true };
+    case 'image': case 'video': case 'sticker':
+      return { content: withCaption(part.animated ? 'animated sticker' : type, str(part.caption)), startsTurn: true };
+    case 'audio': return { content: part.voice ? '[voice message]' : '[audio]', startsTurn: true };
+    case 'document': {
+      const name = str(part.filename);
+      const caption = str(part.caption);
+      return { content: withCaption(name ? `document ${clip(name, 120)}` : 'document', caption), startsTurn: true };
+    }
+    case 'location': {
+      const where = [str(part.name), str(part.address)].filter(Boolean).join(', ');
+      const coords = num(part.latitude) !== null || typeof part.latitude === 'number' ? `${part.latitude}, ${part.longitude}` : '';
+      return { content: `[location: ${[where, coords && `(${coords})`].filter(Boolean).join(' ') || 'shared'}]`, startsTurn: true };
+    }
+    case 'contacts': {
+      const names = arr(m.contacts).filter(isObj).map((c) => (isObj(c.name) ? str(c.name.formatted_name) ?? str(c.name.first_name) : null) ?? 'contact');
+      return { content: `[contact card: ${names.join(', ') || 'contact'}]`, startsTurn: true };
+    }
+    case 'interactive': {
+      const reply = isObj(part.button_reply) ? part.button_reply : isObj(part.list_reply) ? part.list_reply : null;
+      if (!reply) return { content: '[interactive reply]', startsTurn: true };
+      const desc = str(reply.description);
+      return { content: `${str(reply.title) ?? str(reply.id) ?? ''}${desc ? ` (${desc})` : ''}`, startsTurn: true };
+    }
+    case 'button': return { content: str(part.text) ?? str(part.payload) ?? '[button]', startsTurn: true };
+    case 'reaction': return { content: `[reaction: ${str(part.emoji) ?? 'removed'}]`, startsTurn: false };
+    case 'order': {
+      const items = arr(part.product_items).filter(isObj).map((i) => `${str(i.product_retailer_id) ?? 'item'} x${num(i.quantity) ?? 1}`);
+      const text = str(part.text);
+      return { content: `[order: ${items.join(', ') || 'no items'}]${text ? ` ${clip(text)}` : ''}`, startsTurn: true };
+    }
+    case 'system': return { content: `[system: ${clip(str(part.body) ?? str(part.type) ?? 'notice')}]`, startsTurn: false };
+    case 'unsupported': return { content: `[unsupported message${str(part.type) ? `: ${str(part.type)}` : ''}]`, startsTurn: true };
+    default: return { content: `[${clip(type, 40)} message]`, startsTurn: true };
+  }
+}

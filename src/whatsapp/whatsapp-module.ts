@@ -1,0 +1,77 @@
+// The WhatsApp channel as one AppModule: webhook + operator routes, the batch worker (timers and
+// sweep) and the hourly session cleanup. Built from a credentials object so the local sandbox can
+// supply its own secrets and Graph endpoint.
+import crypto from 'node:crypto';
+import os from 'node:os';
+import { Router } from 'express';
+import type { AppDeps, AppModule } from '../deps';
+import { createBatchService } from './batch-service';
+import { credentialsFromConfig, type WhatsAppCredentials } from './credentials';
+import { createGraphClient, type GraphClient } from './graph-client';
+import { createInboundService } from './inbound-service';
+import { createMessageBuffer } from './message-buffer';
+import { createSessionService } from './session-service';
+import { createChannelState, createStatusService } from './status-service';
+import { createStatusRouter } from './status-router';
+import { createWebhookRouter } from './webhook-router';
+
+export interface WhatsAppModuleOptions {
+  /** Defaults to the META_* configuration; null = not configured (webhook answers 503). */
+  credentials?: WhatsAppCredentials | null;
+  clock?: () => number;
+  bufferMs?: number;
+  sweepMs?: number;
+  leaseMs?: number;
+  cleanupIntervalMs?: number;
+  graphRetryBaseMs?: number;
+  graphMaxRetryMs?: number;
+}
+
+export interface WhatsAppModule extends AppModule { graph: GraphClient | null }
+
+export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions = {}): WhatsAppModule {
+  const { config, logger, db } = deps;
+  const clock = opts.clock ?? Date.now;
+  const credentials = opts.credentials === undefined ? credentialsFromConfig(config) : opts.credentials;
+  const windowMs = opts.bufferMs ?? config.whatsapp.bufferMs;
+  const state = createChannelState(deps);
+  const buffer = createMessageBuffer({ db });
+  const sessions = createSessionService({
+    db, users: deps.users, credit: deps.credit, chatLogger: deps.chatLogger, logger, timeoutMinutes: config.whatsapp.sessionTimeoutMinutes,
+  });
+  const graph = credentials ? createGraphClient({
+    credentials, logger, timeoutMs: config.meta.timeoutMs, retryBaseMs: opts.graphRetryBaseMs, maxRetryMs: opts.graphMaxRetryMs,
+    onError: (info) => state.recordGraphError(info),
+  }) : null;
+  const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  const batches = graph ? createBatchService({
+    buffer, sessions, graph, ai: deps.ai, history: deps.history, chatLogger: deps.chatLogger, logger, clock, owner,
+    sweepMs: opts.sweepMs, leaseMs: opts.leaseMs,
+  }) : null;
+  const inbound = credentials ? createInboundService({ buffer, batches, logger, clock, windowMs, phoneNumberId: credentials.phoneNumberId }) : null;
+  const status = createStatusService({ app: deps, credentials, sessions, buffer, state, clock, inFlight: () => batches?.inFlight() ?? 0 });
+
+  const router = Router();
+  router.use(createWebhookRouter({ credentials, inbound, logger }));
+  router.use(createStatusRouter({ adminToken: config.adminToken, status, knowledge: deps.knowledge, logger }));
+
+  let cleanup: NodeJS.Timeout | null = null;
+  const closeInactive = () => sessions.closeInactive(clock()).catch((err) => logger.warn({ err, module: 'whatsapp' }, 'session cleanup failed'));
+  return {
+    name: 'whatsapp',
+    router,
+    graph,
+    start() {
+      if (!credentials) {
+        logger.warn({ module: 'whatsapp' }, '⚠️ WhatsApp integration is not fully configured: set META_APP_SECRET, META_ACCESS_TOKEN, META_PHONE_NUMBER_ID and META_WEBHOOK_VERIFY_TOKEN');
+      }
+      batches?.start();
+      void closeInactive();
+      cleanup = setInterval(() => void closeInactive(), opts.cleanupIntervalMs ?? 60 * 60_000).unref();
+    },
+    async stop() {
+      if (cleanup) clearInterval(cleanup);
+      await batches?.stop();
+    },
+  };
+}
