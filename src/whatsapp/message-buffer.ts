@@ -71,7 +71,6 @@ export function createMessageBuffer(deps: { db: Database }): MessageBuffer {
            SELECT DISTINCT ON (conversation_key) conversation_key, recipient, NULLIF(phone, '') AS phone, NULLIF(bsuid, '') AS bsuid,
                   NULLIF(profile_name, '') AS profile_name
            FROM incoming ORDER BY conversation_key, profile_name DESC
-         )
          ), up AS (
          INSERT INTO whatsapp_conversations AS c (conversation_key, recipient, phone, bsuid, profile_name, due_at,
            last_inbound_at, session_started_at, session_messages)
