@@ -42,9 +42,9 @@ export interface BatchService {
 export function createBatchService(deps: BatchServiceDeps): BatchService {
   const { buffer, graph, clock, owner } = deps;
   const log = deps.logger.child({ module: 'whatsapp-batch' });
-  const leaseMs = deps.leaseMs ?? 5 * 60_000;
+  const leaseMs = deps.leaseMs ?? 60_000;
   const sweepMs = deps.sweepMs ?? 2000;
-  const keepAliveMs = deps.keepAliveMs ?? 20_000;
+  const keepAliveMs = deps.keepAliveMs ?? 15_000;
   const timers = new Map<string, NodeJS.Timeout>();
   const inflight = new Map<string, Promise<void>>();
   let sweeper: NodeJS.Timeout | null = null;

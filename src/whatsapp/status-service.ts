@@ -49,8 +49,8 @@ export function createStatusService(deps: {
       const databaseReachable = await db.ping().then(() => true, () => false);
       const ai = {
         openRouterApiKey: Boolean(config.openRouter.apiKey),
-        // The embedded engine counts: it is a real database, just not a separate server.
-        databaseUrl: Boolean(config.database.url) || db.engine === 'embedded',
+        // The seed's "DATABASE_URL set"; here: the credit database (server or embedded) answers.
+        databaseUrl: databaseReachable,
         knowledgeBaseLoaded: knowledge.isLoaded(),
         isConfigured: false,
       };

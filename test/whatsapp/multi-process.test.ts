@@ -1,0 +1,54 @@
+// Real server processes on one PostgreSQL database: a crash mid-window loses nothing, and with
+// several processes every batch is answered by exactly one of them.
+import { hasServerDatabase, createTestDatabase, type TestDatabase } from '../helpers/test-database';
+import { spawnServer, type ServerProcess } from '../helpers/server-process';
+import { startFakeGraphServer, type FakeGraphServer } from '../helpers/fake-graph-server';
+import { metaEnv, postWebhook, textPayload } from '../helpers/whatsapp-payloads';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+(hasServerDatabase() ? describe : describe.skip)('WhatsApp channel across processes', () => {
+  let database: TestDatabase;
+  let graph: FakeGraphServer;
+  const servers: ServerProcess[] = [];
+  const start = (bufferMs: number) => spawnServer({
+    env: { DATABASE_URL: database.url!, ...metaEnv(graph.url), WHATSAPP_BUFFER_MS: String(bufferMs) },
+  }).then((s) => { servers.push(s); return s; });
+
+  beforeEach(async () => {
+    database = await createTestDatabase();
+    graph = await startFakeGraphServer();
+  });
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.kill9();
+    await graph.close();
+    await database.drop();
+  });
+
+  test('when the process is killed (kill -9) in the middle of a window and a new one starts, then the batch is answered exactly once', async () => {
+    const a = await start(4000);
+    expect((await postWebhook(a.url, textPayload('6281500000001', 'sebelum crash 1'))).status).toBe(200);
+    expect((await postWebhook(a.url, textPayload('6281500000001', 'sebelum crash 2'))).status).toBe(200);
+    await a.kill9();
+    expect(graph.sent()).toHaveLength(0);
+    await start(4000);
+    await graph.waitFor((g) => g.sent().length >= 1, 20_000);
+    await sleep(3000);
+    expect(graph.sent().map((c) => [c.to, c.text])).toEqual([['6281500000001', 'Echo: sebelum crash 1 | sebelum crash 2']]);
+  }, 60_000);
+
+  test('when two processes share one database and receive messages of the same conversations, then each batch gets exactly one reply', async () => {
+    const [a, b] = await Promise.all([start(1500), start(1500)]);
+    const phones = Array.from({ length: 8 }, (_, i) => `62815000001${String(i).padStart(2, '0')}`);
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(phones.map((p, i) => postWebhook((i + round) % 2 ? a.url : b.url, textPayload(p, `m${round}`))
+        .then((r) => expect(r.status).toBe(200))));
+    }
+    await graph.waitFor((g) => g.sent().length >= phones.length, 20_000);
+    await sleep(4000); // more than two windows and two sweeps: a duplicate would have shown up
+    const sent = graph.sent();
+    expect(sent).toHaveLength(phones.length);
+    expect(new Set(sent.map((c) => c.to))).toEqual(new Set(phones));
+    for (const c of sent) expect(c.text).toBe('Echo: m0 | m1 | m2');
+  }, 60_000);
+});
