@@ -8,7 +8,7 @@ import { metaEnv, signedRequest } from './whatsapp-payloads';
 
 export interface WhatsAppTestApp extends TestApp {
   graph: FakeGraphServer;
-  post(payload: unknown, secret?: string): Promise<request.Response>;
+  post(payload: unknown, secret?: string): request.Test;
   count(sql: string, params?: unknown[]): Promise<number>;
 }
 

@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { KnowledgeBase, KnowledgeLoadReport } from '../../src/knowledge/types';
 import { createEmptyKnowledgeBase } from '../../src/knowledge/types';
 import { createTestApp } from '../helpers/test-app';
+import { createSessionService } from '../../src/whatsapp/session-service';
 import { textPayload } from '../helpers/whatsapp-payloads';
 import { createWhatsAppTestApp } from '../helpers/whatsapp-test-app';
 
@@ -71,7 +72,6 @@ describe('WhatsApp operator endpoints', () => {
       await new Promise((r) => setTimeout(r, 200));
       await w.database.db.query("UPDATE whatsapp_conversations SET last_inbound_at = now() - interval '2 minutes'");
       // The hourly cleanup, run now (the module starts it at boot and every hour).
-      const { createSessionService } = await import('../../src/whatsapp/session-service');
       const closed = await createSessionService({ ...w.deps, timeoutMinutes: 1 }).closeInactive(Date.now());
       expect(closed).toBe(1);
       const s = await request(w.app).get('/api/whatsapp/status').expect(200);
