@@ -2,10 +2,12 @@
 // hand the due times to the batch timers. Nothing here waits for the buffer, the AI or Graph.
 import type { Logger } from '../shared/logger';
 import type { BatchService } from './batch-service';
-import type { MessageBuffer } from './message-buffer';
-import { parseWebhook, type InboundMessage, type ParsedWebhook } from './parse-webhook';
+import { createGroupCommitter } from './group-commit';
+import { conversationKey } from './session-service';
+import type { Due, MessageBuffer } from './message-buffer';
+import { parseWebhook, type InboundMessage, type ParsedWebhook, type StatusEvent } from './parse-webhook';
 
-export interface ReceiveResult { parsed: ParsedWebhook; stored: number; accepted: InboundMessage[]; afterResponse(): void }
+export interface ReceiveResult { parsed: ParsedWebhook; accepted: InboundMessage[]; afterResponse(): void }
 
 export interface InboundService {
   /** Throws when the database cannot store the messages (the router answers 5xx so Meta re-delivers). */
@@ -16,6 +18,14 @@ export function createInboundService(deps: {
   buffer: MessageBuffer; batches: BatchService | null; logger: Logger; clock: () => number; windowMs: number; phoneNumberId: string;
 }): InboundService {
   const log = deps.logger.child({ module: 'whatsapp-webhook' });
+  // Concurrent webhooks share one INSERT (and one commit): see group-commit.ts.
+  const writer = createGroupCommitter(async (items: { messages: InboundMessage[]; statuses: StatusEvent[] }[]) => {
+    const [ingest] = await Promise.all([
+      deps.buffer.ingest(items.flatMap((i) => i.messages), deps.clock(), deps.windowMs),
+      deps.buffer.recordStatuses(items.flatMap((i) => i.statuses)),
+    ]);
+    return ingest.due;
+  });
   return {
     async receive(payload) {
       const now = deps.clock();
@@ -25,17 +35,16 @@ export function createInboundService(deps: {
       const accepted = parsed.messages.filter(ours);
       const statuses = parsed.statuses.filter(ours);
       const foreign = parsed.messages.length - accepted.length + parsed.statuses.length - statuses.length;
-      const [ingest] = await Promise.all([
-        deps.buffer.ingest(accepted, now, deps.windowMs),
-        deps.buffer.recordStatuses(statuses),
-      ]);
+      const due: Due[] = accepted.length || statuses.length ? await writer.submit({ messages: accepted, statuses }) : [];
       return {
-        parsed, stored: ingest.stored, accepted,
+        parsed, accepted,
         afterResponse() {
-          deps.batches?.schedule(ingest.due);
+          // The group's due times may include other webhooks' conversations: scheduling is idempotent.
+          const mine = new Set(accepted.map((m) => conversationKey(m)));
+          deps.batches?.schedule(due.filter((d) => mine.has(d.key)));
           const perSender = new Map<string, number>();
           for (const m of accepted) { const k = m.phone ?? m.bsuid ?? '?'; perSender.set(k, (perSender.get(k) ?? 0) + 1); }
-          for (const [sender, n] of perSender) log.info({ count: n, stored: ingest.stored }, `📱 Received ${n} messages from ${sender}`);
+          for (const [sender, n] of perSender) log.info({ count: n }, `📱 Received ${n} messages from ${sender}`);
           for (const s of statuses) {
             if (s.status === 'failed') {
               const e = s.errors[0];

@@ -1,0 +1,42 @@
+// Signed webhook ingest: the real server (signature check, parse, durable multi-row INSERT before
+// the 200) versus a bare node:http server that only checks the HMAC, same machine, same run.
+// Usage: npm run build && node bench/whatsapp-ingest.js [seconds] [connections]
+const path = require('node:path');
+const autocannon = require('autocannon');
+const { createDatabase, startProcess, serverEnv, textPayload, sign, META } = require('./_bench-util');
+const duration = Number(process.argv[2] || 10);
+const connections = Number(process.argv[3] || 50);
+
+function load(url) {
+  return autocannon({
+    url: `${url}/webhook/whatsapp`, connections, duration, method: 'POST',
+    requests: [{
+      method: 'POST',
+      setupRequest(req) {
+        // A new wamid and one of 1,000 senders per request: every request stores a new row.
+        const body = textPayload(`62812${String(Math.floor(Math.random() * 1000)).padStart(7, '0')}`, 'berapa skor kredit saya?');
+        return { ...req, body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) } };
+      },
+    }],
+  });
+}
+const row = (name, r) => ({ server: name, 'req/s': Math.round(r.requests.average), p50ms: r.latency.p50, p99ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
+
+(async () => {
+  const db = await createDatabase();
+  if (!db) { console.log('whatsapp-ingest: no PostgreSQL at BENCH_DATABASE_URL; skipped'); return; }
+  const results = [];
+  try {
+    const base = await startProcess(path.join(__dirname, '_baseline-hmac-server.js'), { META_APP_SECRET: META.appSecret });
+    await load(base.url); // warm-up run is the same length: fair JIT for both
+    results.push(row('bare node:http, HMAC only (baseline)', await load(base.url)));
+    await base.stop();
+    // Window of 10 minutes: the benchmark measures intake, not replies.
+    const app = await startProcess(path.join(__dirname, '../dist/server.js'), serverEnv(db.url, 'http://127.0.0.1:9', { WHATSAPP_BUFFER_MS: '600000' }));
+    await load(app.url);
+    results.push(row('ai-chat-whatsapp /webhook/whatsapp (stored before 200)', await load(app.url)));
+    await app.stop();
+  } finally { await db.drop(); }
+  console.table(results);
+  console.log(JSON.stringify({ bench: 'whatsapp-ingest', duration, connections, results }));
+})().catch((err) => { console.error(err); process.exit(1); });
