@@ -63,6 +63,15 @@ function textPayload(phone, text) {
 }
 const sign = (body) => `sha256=${crypto.createHmac('sha256', META.appSecret).update(body).digest('hex')}`;
 
+/** The app listens before migrations finish; wait for /readyz like a load balancer would. */
+async function waitReady(url) {
+  for (let i = 0; i < 200; i++) {
+    try { if ((await fetch(`${url}/readyz`)).ok) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} never became ready`);
+}
+
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN; };
 
-module.exports = { root, META, createDatabase, startProcess, serverEnv, textPayload, sign, pct };
+module.exports = { waitReady, root, META, createDatabase, startProcess, serverEnv, textPayload, sign, pct };

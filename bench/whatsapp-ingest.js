@@ -3,7 +3,7 @@
 // Usage: npm run build && node bench/whatsapp-ingest.js [seconds] [connections]
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { createDatabase, startProcess, serverEnv, textPayload, sign, META } = require('./_bench-util');
+const { waitReady, createDatabase, startProcess, serverEnv, textPayload, sign, META } = require('./_bench-util');
 const duration = Number(process.argv[2] || 10);
 const connections = Number(process.argv[3] || 50);
 
@@ -33,6 +33,7 @@ const row = (name, r) => ({ server: name, 'req/s': Math.round(r.requests.average
     await base.stop();
     // Window of 10 minutes: the benchmark measures intake, not replies.
     const app = await startProcess(path.join(__dirname, '../dist/server.js'), serverEnv(db.url, 'http://127.0.0.1:9', { WHATSAPP_BUFFER_MS: '600000' }));
+    await waitReady(app.url);
     await load(app.url);
     results.push(row('ai-chat-whatsapp /webhook/whatsapp (stored before 200)', await load(app.url)));
     await app.stop();

@@ -29,10 +29,14 @@ export interface BatchServiceDeps {
   sweepMs?: number;
   /** Re-sends the typing indicator (it disappears after 25 s) and renews the lease while the AI works. */
   keepAliveMs?: number;
+  /** Batches answered at once by this process; the rest wait in due order (see run()). */
+  maxConcurrent?: number;
 }
 
 export interface BatchService {
   schedule(due: Due[]): void;
+  /** First contact work (user row, dummy credit profile) done during the window, off the reply path. */
+  prepareUsers(senders: { key: string; phone: string | null; bsuid: string | null; profileName: string | null }[]): void;
   start(): void;
   stop(drainMs?: number): Promise<void>;
   sweepOnce(): Promise<void>;
@@ -49,6 +53,21 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
   const inflight = new Map<string, Promise<void>>();
   let sweeper: NodeJS.Timeout | null = null;
   let stopped = false;
+  const ready = new Set<string>(); // users known to exist (this process); bounded below
+
+  async function ensureUser(s: { key: string; phone: string | null; bsuid: string | null; profileName: string | null }) {
+    await deps.sessions.ensureUser({ userId: s.key, phone: s.phone, bsuid: s.bsuid, profileName: s.profileName });
+    await buffer.markUserReady(s.key);
+    if (ready.size > 100_000) ready.clear();
+    ready.add(s.key);
+  }
+
+  function prepareUsers(senders: { key: string; phone: string | null; bsuid: string | null; profileName: string | null }[]) {
+    for (const s of senders) {
+      if (ready.has(s.key) || stopped) continue;
+      ensureUser(s).catch((err) => log.debug({ err: { message: (err as Error).message }, userId: s.key }, 'first-contact preparation failed; the batch retries it'));
+    }
+  }
 
   function schedule(due: Due[]) {
     for (const d of due) {
@@ -61,14 +80,32 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
         const left = at - clock();
         if (left > 0) { timers.set(d.key, setTimeout(fire, left).unref()); return; }
         timers.delete(d.key);
-        void run(d.key);
+        run(d.key);
       };
       timers.set(d.key, setTimeout(fire, Math.max(0, at - clock())).unref());
     }
   }
 
-  async function run(key: string): Promise<void> {
-    if (stopped || inflight.has(key)) return; // the running batch re-checks the due time when it finishes
+  // When many windows end at once, answering them all concurrently makes every one wait behind all
+  // the others in the connection pool's queue (all finish late). A small limit answers them in due
+  // order instead: the first ones go out at once, the total time stays the same.
+  const maxConcurrent = deps.maxConcurrent ?? 32;
+  const waiting: string[] = [];
+  const queued = new Set<string>();
+  let active = 0;
+
+  function run(key: string): void {
+    if (stopped || inflight.has(key) || queued.has(key)) return; // a running batch re-checks the due time when it finishes
+    if (active >= maxConcurrent) { waiting.push(key); queued.add(key); return; }
+    active++;
+    void runNow(key).finally(() => {
+      active--;
+      const next = waiting.shift();
+      if (next !== undefined) { queued.delete(next); run(next); }
+    });
+  }
+
+  async function runNow(key: string): Promise<void> {
     const p = (async () => {
       let batch: ClaimedBatch | null;
       try {
@@ -98,21 +135,22 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
       if (!parts) {
         // Read receipt + typing while the AI works; awaited before the reply so it never lands after it.
         const typing = last ? graph.markReadAndTyping(last.wamid).catch((err) => log.warn({ err: { message: (err as Error).message } }, 'could not mark as read')) : null;
-        await deps.sessions.ensureUser({ userId: b.key, phone: b.phone, bsuid: b.bsuid, profileName: b.profileName });
+        if (!b.userReady && !ready.has(b.key)) await ensureUser({ key: b.key, phone: b.phone, bsuid: b.bsuid, profileName: b.profileName });
         userReady = true;
         const history = await deps.history.recent(b.key);
         const result = await deps.ai.reply({ userId: b.key, channel: 'whatsapp', messages: b.messages.map((m) => m.content), history, userName: b.profileName });
         parts = splitMessage(markdownToWhatsApp(result.text));
         if (!parts.length) throw new GaveUp('the AI returned an empty reply');
         meta = { ...result };
-        await buffer.saveReply(b.id, parts, meta);
         await typing;
       }
+      const fresh = b.replyParts === null;
       for (let i = b.partsSent; i < parts.length; i++) {
         const { messageId } = await graph.sendText(b.recipient, parts[i]);
-        // Recorded right after each send: a crash between these two lines is the one window in
-        // which a part could be sent twice (see README, "exactly one reply").
-        await buffer.recordPartSent(b.id, messageId);
+        // Recorded right after each send (the first record also stores the whole reply, so a resumed
+        // batch sends the rest of the same text): a crash between these two lines is the one window
+        // in which a part could be sent twice (see README, "exactly one reply").
+        await buffer.recordPartSent(b.id, messageId, fresh && i === 0 ? { parts, meta: meta ?? {} } : undefined);
       }
       log.info({ userId: b.key, batchId: b.id, messages: b.messages.length, parts: parts.length, ms: clock() - started }, `✅ Message sent to ${b.recipient}`);
       const replyText = meta?.text ?? parts.join('\n\n');
@@ -166,6 +204,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
 
   return {
     schedule,
+    prepareUsers,
     sweepOnce,
     start() {
       stopped = false;
@@ -177,6 +216,8 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
       if (sweeper) clearInterval(sweeper);
       for (const t of timers.values()) clearTimeout(t);
       timers.clear();
+      waiting.length = 0;
+      queued.clear();
       // In-flight batches finish (or keep their lease and are resumed elsewhere after it expires).
       await Promise.race([Promise.allSettled([...inflight.values()]), new Promise((r) => setTimeout(r, drainMs).unref())]);
     },

@@ -42,6 +42,7 @@ export function createInboundService(deps: {
           // The group's due times may include other webhooks' conversations: scheduling is idempotent.
           const mine = new Set(accepted.map((m) => conversationKey(m)));
           deps.batches?.schedule(due.filter((d) => mine.has(d.key)));
+          deps.batches?.prepareUsers(accepted.filter((m) => m.startsTurn).map((m) => ({ key: conversationKey(m), phone: m.phone, bsuid: m.bsuid, profileName: m.profileName })));
           const perSender = new Map<string, number>();
           for (const m of accepted) { const k = m.phone ?? m.bsuid ?? '?'; perSender.set(k, (perSender.get(k) ?? 0) + 1); }
           for (const [sender, n] of perSender) log.info({ count: n }, `📱 Received ${n} messages from ${sender}`);

@@ -17,6 +17,8 @@ export interface ClaimedBatch {
   phone: string | null;
   bsuid: string | null;
   profileName: string | null;
+  /** The user row and first-contact profile were already created (during the window). */
+  userReady: boolean;
   attempts: number;
   messages: BatchMessage[];
   /** Present when a previous attempt already got the reply from the AI (resumed batch). */
@@ -34,7 +36,8 @@ export interface MessageBuffer {
   claim(key: string, owner: string, nowMs: number, leaseMs: number): Promise<ClaimedBatch | null>;
   renewLease(key: string, owner: string, untilMs: number): Promise<boolean>;
   saveReply(batchId: number, parts: string[], meta: Record<string, unknown>): Promise<void>;
-  recordPartSent(batchId: number, graphMessageId: string): Promise<void>;
+  recordPartSent(batchId: number, graphMessageId: string, reply?: { parts: string[]; meta: Record<string, unknown> }): Promise<void>;
+  markUserReady(key: string): Promise<void>;
   /** Finishes a batch and frees the conversation, in one transaction with `also` (history). Returns the next due time. */
   finish(batch: ClaimedBatch, owner: string, outcome: { status: 'sent' | 'failed'; error?: string }, nowMs: number, also?: (tx: Queryable) => Promise<void>): Promise<Date | null>;
   /** Gives the batch back after an unexpected error; it is retried from `retryAtMs`. */
@@ -124,47 +127,52 @@ export function createMessageBuffer(deps: { db: Database }): MessageBuffer {
 
     async claim(key, owner, nowMs, leaseMs) {
       const now = new Date(nowMs);
-      const claimed = await db.transaction(async (tx) => {
-        const c = await tx.query<{ open_batch_id: number | null; recipient: string; phone: string | null; bsuid: string | null; profile_name: string | null }>(
+      // Three statements in one short transaction: take the lease, open (or resume) the batch with
+      // its messages, link the batch to the conversation.
+      return db.transaction(async (tx) => {
+        const c = await tx.query<{ open_batch_id: number | null; recipient: string; phone: string | null; bsuid: string | null; profile_name: string | null; user_ready: boolean }>(
           `UPDATE whatsapp_conversations
            SET lease_owner = $2, lease_until = $3, due_at = CASE WHEN open_batch_id IS NULL THEN NULL ELSE due_at END
            WHERE conversation_key = $1 AND (due_at <= $4 OR open_batch_id IS NOT NULL) AND (lease_until IS NULL OR lease_until < $4)
-           RETURNING open_batch_id, recipient, phone, bsuid, profile_name`,
+           RETURNING open_batch_id, recipient, phone, bsuid, profile_name, user_ready`,
           [key, owner, new Date(nowMs + leaseMs), now]);
         const conv = c.rows[0];
         if (!conv) return null;
-        let batchId = conv.open_batch_id;
-        if (batchId === null) {
-          const b = await tx.query<{ id: number }>('INSERT INTO whatsapp_batches (conversation_key) VALUES ($1) RETURNING id', [key]);
-          batchId = b.rows[0].id;
-          const m = await tx.query(
-            'UPDATE whatsapp_inbound SET batch_id = $1 WHERE conversation_key = $2 AND batch_id IS NULL AND starts_turn', [batchId, key]);
-          if (m.rowCount === 0) {
+        type Row = { id: number; attempts: number; reply_parts: string[] | null; reply_meta: Record<string, unknown> | null; parts_sent: number;
+          messages: { wamid: string; type: string; content: string; sent_at: string }[] | null };
+        let row: Row;
+        if (conv.open_batch_id === null) {
+          const r = await tx.query<Row>(
+            `WITH b AS (INSERT INTO whatsapp_batches (conversation_key) VALUES ($1) RETURNING id),
+                  m AS (UPDATE whatsapp_inbound SET batch_id = (SELECT id FROM b)
+                        WHERE conversation_key = $1 AND batch_id IS NULL AND starts_turn
+                        RETURNING wamid, type, content, sent_at, seq)
+             SELECT (SELECT id FROM b) AS id, 1 AS attempts, NULL::text[] AS reply_parts, NULL::jsonb AS reply_meta, 0 AS parts_sent,
+                    (SELECT json_agg(json_build_object('wamid', wamid, 'type', type, 'content', content, 'sent_at', sent_at) ORDER BY sent_at, seq) FROM m) AS messages`,
+            [key]);
+          row = r.rows[0];
+          if (!row.messages?.length) {
             // Nothing to answer (e.g. only a reaction arrived): undo and free the conversation.
-            await tx.query('DELETE FROM whatsapp_batches WHERE id = $1', [batchId]);
-            await tx.query('UPDATE whatsapp_conversations SET lease_owner = NULL, lease_until = NULL WHERE conversation_key = $1', [key]);
+            await tx.query(`WITH d AS (DELETE FROM whatsapp_batches WHERE id = $2)
+              UPDATE whatsapp_conversations SET lease_owner = NULL, lease_until = NULL WHERE conversation_key = $1`, [key, row.id]);
             return null;
           }
-          await tx.query('UPDATE whatsapp_batches SET message_count = $2 WHERE id = $1', [batchId, m.rowCount]);
-          await tx.query('UPDATE whatsapp_conversations SET open_batch_id = $2 WHERE conversation_key = $1', [key, batchId]);
+          await tx.query(`WITH b AS (UPDATE whatsapp_batches SET message_count = $3 WHERE id = $2)
+            UPDATE whatsapp_conversations SET open_batch_id = $2 WHERE conversation_key = $1`, [key, row.id, row.messages.length]);
         } else {
-          await tx.query('UPDATE whatsapp_batches SET attempts = attempts + 1 WHERE id = $1', [batchId]);
+          const r = await tx.query<Row>(
+            `UPDATE whatsapp_batches b SET attempts = attempts + 1 WHERE id = $1
+             RETURNING id, attempts, reply_parts, reply_meta, parts_sent,
+               (SELECT json_agg(json_build_object('wamid', wamid, 'type', type, 'content', content, 'sent_at', sent_at) ORDER BY sent_at, seq)
+                FROM whatsapp_inbound WHERE batch_id = $1) AS messages`, [conv.open_batch_id]);
+          row = r.rows[0];
         }
-        return { conv, batchId };
+        return {
+          id: row.id, key, recipient: conv.recipient, phone: conv.phone, bsuid: conv.bsuid, profileName: conv.profile_name, userReady: conv.user_ready,
+          attempts: row.attempts, replyParts: row.reply_parts, replyMeta: row.reply_meta, partsSent: row.parts_sent,
+          messages: (row.messages ?? []).map((m) => ({ wamid: m.wamid, type: m.type, content: m.content, sentAt: new Date(m.sent_at) })),
+        };
       });
-      if (!claimed) return null;
-      const [b, msgs] = await Promise.all([
-        db.query<{ attempts: number; reply_parts: string[] | null; reply_meta: Record<string, unknown> | null; parts_sent: number }>(
-          'SELECT attempts, reply_parts, reply_meta, parts_sent FROM whatsapp_batches WHERE id = $1', [claimed.batchId]),
-        db.query<{ wamid: string; type: string; content: string; sent_at: Date }>(
-          'SELECT wamid, type, content, sent_at FROM whatsapp_inbound WHERE batch_id = $1 ORDER BY sent_at, seq', [claimed.batchId]),
-      ]);
-      const row = b.rows[0];
-      return {
-        id: claimed.batchId, key, recipient: claimed.conv.recipient, phone: claimed.conv.phone, bsuid: claimed.conv.bsuid,
-        profileName: claimed.conv.profile_name, attempts: row.attempts, replyParts: row.reply_parts, replyMeta: row.reply_meta,
-        partsSent: row.parts_sent, messages: msgs.rows.map((m) => ({ wamid: m.wamid, type: m.type, content: m.content, sentAt: m.sent_at })),
-      };
     },
 
     async renewLease(key, owner, untilMs) {
@@ -173,26 +181,31 @@ export function createMessageBuffer(deps: { db: Database }): MessageBuffer {
       return r.rowCount > 0;
     },
 
+    async markUserReady(key) {
+      await db.query('UPDATE whatsapp_conversations SET user_ready = true WHERE conversation_key = $1 AND NOT user_ready', [key]);
+    },
+
     async saveReply(batchId, parts, meta) {
       await db.query('UPDATE whatsapp_batches SET reply_parts = $2, reply_meta = $3 WHERE id = $1', [batchId, parts, JSON.stringify(meta)]);
     },
 
-    async recordPartSent(batchId, graphMessageId) {
+    async recordPartSent(batchId, graphMessageId, reply) {
+      // The first record also stores the reply, so a resumed batch sends the rest of the same text.
       await db.query(
-        'UPDATE whatsapp_batches SET parts_sent = parts_sent + 1, graph_message_ids = array_append(graph_message_ids, $2) WHERE id = $1',
-        [batchId, graphMessageId]);
+        `UPDATE whatsapp_batches SET parts_sent = parts_sent + 1, graph_message_ids = array_append(graph_message_ids, $2),
+           reply_parts = COALESCE($3, reply_parts), reply_meta = COALESCE($4::jsonb, reply_meta) WHERE id = $1`,
+        [batchId, graphMessageId, reply?.parts ?? null, reply ? JSON.stringify(reply.meta) : null]);
     },
 
     async finish(batch, owner, outcome, nowMs, also) {
       return db.transaction(async (tx) => {
-        await tx.query(`UPDATE whatsapp_batches SET status = $2, error = $3, finished_at = $4 WHERE id = $1`,
-          [batch.id, outcome.status, outcome.error ?? null, new Date(nowMs)]);
         if (also) await also(tx);
         const r = await tx.query<{ due_at: Date | null }>(
-          `UPDATE whatsapp_conversations SET open_batch_id = NULL, lease_owner = NULL, lease_until = NULL,
-             last_reply_at = CASE WHEN $3 = 'sent' THEN $4::timestamptz ELSE last_reply_at END
+          `WITH b AS (UPDATE whatsapp_batches SET status = $3, error = $4, finished_at = $5 WHERE id = $2)
+           UPDATE whatsapp_conversations SET open_batch_id = NULL, lease_owner = NULL, lease_until = NULL,
+             last_reply_at = CASE WHEN $3 = 'sent' THEN $5::timestamptz ELSE last_reply_at END
            WHERE conversation_key = $1 AND open_batch_id = $2 RETURNING due_at`,
-          [batch.key, batch.id, outcome.status, new Date(nowMs)]);
+          [batch.key, batch.id, outcome.status, outcome.error ?? null, new Date(nowMs)]);
         void owner;
         return r.rows[0]?.due_at ?? null;
       });

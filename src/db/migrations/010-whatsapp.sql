@@ -11,6 +11,7 @@ CREATE TABLE whatsapp_conversations (
   phone              text,
   bsuid              text,
   profile_name       text,
+  user_ready         boolean NOT NULL DEFAULT false, -- user row and first-contact credit profile exist
   due_at             timestamptz,               -- pending messages become one turn at this time; NULL = none pending
   open_batch_id      bigint,                    -- claimed batch not finished yet (resumed after a crash)
   lease_owner        text,

@@ -1,0 +1,78 @@
+// Reply-dispatch delay after the buffer window ends, 1,000 conversations due at once, instant AI
+// (the placeholder echo): time from the end of each conversation's window to the moment its reply
+// reaches the (fake) Graph API. Baseline in the same run: the seed's in-memory setTimeout debounce.
+// Delay is measured from (request start + window): an upper bound of the real delay.
+// Usage: npm run build && node bench/whatsapp-dispatch.js [conversations] [windowMs]
+const http = require('node:http');
+const path = require('node:path');
+const { waitReady, createDatabase, startProcess, serverEnv, textPayload, sign, pct, META } = require('./_bench-util');
+const conversations = Number(process.argv[2] || 1000);
+const windowMs = Number(process.argv[3] || 5000);
+
+function fakeGraph() {
+  const arrivals = new Map();
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+      if (body.type === 'text') {
+        if (!arrivals.has(body.to)) arrivals.set(body.to, Date.now());
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ messages: [{ id: `wamid.B${arrivals.size}` }] }));
+      } else res.writeHead(200, { 'content-type': 'application/json' }).end('{"success":true}');
+    });
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${server.address().port}`, arrivals, close: () => server.close() })));
+}
+
+async function round(srv, graph, phones, text) {
+  graph.arrivals.clear();
+  const starts = new Map();
+  let next = 0;
+  const t0 = Date.now();
+  await Promise.all(Array.from({ length: 50 }, async () => {
+    while (next < phones.length) {
+      const phone = phones[next++];
+      const body = textPayload(phone, text);
+      starts.set(phone, Date.now());
+      const r = await fetch(`${srv.url}/webhook/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) }, body });
+      if (r.status !== 200) throw new Error(`webhook answered ${r.status}`);
+    }
+  }));
+  const ingestMs = Date.now() - t0;
+  const deadline = Date.now() + windowMs + 60_000;
+  while (phones.some((p) => !graph.arrivals.has(p)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const delays = phones.filter((p) => graph.arrivals.has(p)).map((p) => graph.arrivals.get(p) - (starts.get(p) + windowMs));
+  return { replied: delays.length, ingestMs, p50ms: pct(delays, 50), p99ms: pct(delays, 99), maxMs: Math.max(...delays) };
+}
+
+async function run(name, file, env, graph) {
+  const srv = await startProcess(file, env);
+  if (path.basename(file) === 'server.js') await waitReady(srv.url);
+  const phones = Array.from({ length: conversations }, (_, i) => `62813${String(i).padStart(7, '0')}`);
+  try {
+    // Round 1: every number is new (user row + dummy credit profile). Round 2: the same people again.
+    const first = await round(srv, graph, phones, 'halo');
+    await new Promise((r) => setTimeout(r, 1000));
+    const again = await round(srv, graph, phones, 'lagi');
+    return [{ server: name, round: 'first contact', conversations, ...first }, { server: name, round: 'returning users', conversations, ...again }];
+  } finally { await srv.stop(); }
+}
+
+(async () => {
+  const db = await createDatabase();
+  if (!db) { console.log('whatsapp-dispatch: no PostgreSQL at BENCH_DATABASE_URL; skipped'); return; }
+  const results = [];
+  try {
+    const g1 = await fakeGraph();
+    results.push(...await run('in-memory setTimeout debounce (baseline, not durable)', path.join(__dirname, '_baseline-debounce-server.js'),
+      { META_APP_SECRET: META.appSecret, WHATSAPP_BUFFER_MS: String(windowMs), META_GRAPH_URL: g1.url, META_PHONE_NUMBER_ID: META.phoneNumberId }, g1));
+    g1.close();
+    const g2 = await fakeGraph();
+    results.push(...await run('ai-chat-whatsapp durable buffer', path.join(__dirname, '../dist/server.js'),
+      serverEnv(db.url, g2.url, { WHATSAPP_BUFFER_MS: String(windowMs) }), g2));
+    g2.close();
+  } finally { await db.drop(); }
+  console.table(results);
+  console.log(JSON.stringify({ bench: 'whatsapp-dispatch', windowMs, results }));
+})().catch((err) => { console.error(err); process.exit(1); });
