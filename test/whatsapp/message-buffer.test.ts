@@ -1,0 +1,59 @@
+// The durable buffer's claim/resume rules, straight against the database.
+import { createMessageBuffer } from '../../src/whatsapp/message-buffer';
+import { parseWebhook } from '../../src/whatsapp/parse-webhook';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+import { textPayload } from '../helpers/whatsapp-payloads';
+
+describe('durable message buffer', () => {
+  let database: TestDatabase;
+  beforeEach(async () => { database = await createTestDatabase(); });
+  afterEach(async () => { await database.drop(); });
+  const msgs = (phone: string, text: string) => parseWebhook(textPayload(phone, text)).messages;
+
+  test('when several workers claim the same due conversation at once, then exactly one gets the batch', async () => {
+    const buffer = createMessageBuffer({ db: database.db });
+    const t0 = Date.now();
+    await buffer.ingest(msgs('6281600000001', 'halo'), t0, 1000);
+    expect(await buffer.claim('whatsapp_6281600000001', 'early', t0 + 500, 60_000)).toBeNull(); // window still open
+    const claims = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((o) => buffer.claim('whatsapp_6281600000001', o, t0 + 1000, 60_000)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(claims.find(Boolean)!.messages.map((m) => m.content)).toEqual(['halo']);
+  });
+
+  test('when messages arrive after a batch was claimed, then they wait for the next batch', async () => {
+    const buffer = createMessageBuffer({ db: database.db });
+    const t0 = Date.now();
+    await buffer.ingest(msgs('6281600000002', 'satu'), t0, 1000);
+    const first = (await buffer.claim('whatsapp_6281600000002', 'w', t0 + 1000, 60_000))!;
+    const { due } = await buffer.ingest(msgs('6281600000002', 'dua'), t0 + 1100, 1000);
+    expect(due[0].dueAt!.getTime()).toBe(t0 + 2100);
+    expect(await buffer.claim('whatsapp_6281600000002', 'w2', t0 + 2100, 60_000)).toBeNull(); // first batch still in flight
+    const next = await buffer.finish(first, 'w', { status: 'sent' }, t0 + 1200);
+    expect(next!.getTime()).toBe(t0 + 2100);
+    const second = (await buffer.claim('whatsapp_6281600000002', 'w2', t0 + 2100, 60_000))!;
+    expect(second.messages.map((m) => m.content)).toEqual(['dua']);
+  });
+
+  test('when the worker dies after sending part 1 of 2, then after its lease the batch resumes with the same reply and only part 2 is left', async () => {
+    const buffer = createMessageBuffer({ db: database.db });
+    const t0 = Date.now();
+    await buffer.ingest(msgs('6281600000003', 'panjang'), t0, 1000);
+    const b = (await buffer.claim('whatsapp_6281600000003', 'dead', t0 + 1000, 60_000))!;
+    await buffer.recordPartSent(b.id, 'wamid.P1', { parts: ['part one', 'part two'], meta: { text: 'part one\n\npart two' } });
+    expect(await buffer.claim('whatsapp_6281600000003', 'other', t0 + 30_000, 60_000)).toBeNull(); // lease still held
+    expect(await buffer.candidates(t0 + 61_001, 0, 10)).toEqual([{ key: 'whatsapp_6281600000003', dueAt: null }]);
+    const resumed = (await buffer.claim('whatsapp_6281600000003', 'other', t0 + 61_001, 60_000))!;
+    expect(resumed).toMatchObject({ id: b.id, attempts: 2, replyParts: ['part one', 'part two'], partsSent: 1 });
+    expect(resumed.messages.map((m) => m.content)).toEqual(['panjang']);
+  });
+
+  test('when only a reaction arrives, then nothing becomes due', async () => {
+    const buffer = createMessageBuffer({ db: database.db });
+    const t0 = Date.now();
+    const reaction = parseWebhook({ entry: [{ changes: [{ value: { messages: [
+      { from: '6281600000004', id: 'wamid.R1', timestamp: '1', type: 'reaction', reaction: { message_id: 'x', emoji: '👍' } }] } }] }] }).messages;
+    const { due } = await buffer.ingest(reaction, t0, 1000);
+    expect(due).toEqual([{ key: 'whatsapp_6281600000004', dueAt: null }]);
+    expect(await buffer.candidates(t0 + 10_000, 0, 10)).toEqual([]);
+  });
+});
