@@ -41,6 +41,15 @@ describe('WhatsApp operator endpoints', () => {
     } finally { await t.close(); }
   });
 
+  test('when started with --original (npm run start:original), then no WhatsApp route exists', async () => {
+    const t = await createTestApp({ argv: ['--original'] });
+    try {
+      await request(t.app).get('/api/whatsapp/status').expect(404);
+      await request(t.app).post('/webhook/whatsapp').send('{}').expect(404);
+      expect(t.deps.modules.map((m) => m.name)).not.toContain('whatsapp');
+    } finally { await t.close(); }
+  });
+
   test('when ADMIN_TOKEN is set, then the endpoints need it as a Bearer token', async () => {
     const t = await createTestApp({ env: { ADMIN_TOKEN: 'op-token' } });
     try {
