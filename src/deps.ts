@@ -9,7 +9,8 @@ import { createUserRepository, type UserRepository } from './users/user-reposito
 import { createCreditRepository, type CreditRepository } from './credit/credit-repository';
 import { createHistoryRepository, type HistoryRepository } from './conversation/history-repository';
 import { createEchoResponder, type AiResponder } from './ai/types';
-import { createNoopChatLogger, type ChatLogger } from './chatlog/types';
+import type { ChatLogger } from './chatlog/types';
+import { createChatLog } from './chatlog/chatlog-module';
 import { createEmptyKnowledgeBase, type KnowledgeBase } from './knowledge/types';
 
 export interface AppModule {
@@ -50,7 +51,8 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const credit = createCreditRepository({ db });
   const history = createHistoryRepository({ db });
   const knowledge = opts.overrides?.knowledge ?? createEmptyKnowledgeBase();
-  const chatLogger = opts.overrides?.chatLogger ?? createNoopChatLogger();
+  const chatLog = createChatLog({ config, logger, db, clock: opts.clock, override: opts.overrides?.chatLogger });
+  const chatLogger = chatLog.chatLogger;
   const ai = opts.overrides?.ai ?? createEchoResponder();
 
   const modules: AppModule[] = [];
@@ -71,6 +73,7 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   // Capability modules are registered here, in mount order.
   // [whatsapp] (issue: WhatsApp channel)
   // [chatlog] (issue: ChatLogger and analytics)
+  modules.push(chatLog.module);
   // [web] (issue: web chat)
   return deps;
 }
