@@ -9,7 +9,7 @@ import { createAnalyticsRouter } from './analytics-router';
 import { createAnalyticsService } from './analytics-service';
 import { createChatLogger } from './chat-logger';
 import { createPostgresChatLogTransport, type ChatLogTransport } from './chatlog-repository';
-import { createCleanupService } from './cleanup-service';
+import { createCleanupService, type CleanupOptions } from './cleanup-service';
 import { createSupabaseChatLogTransport } from './supabase-transport';
 import { createNoopChatLogger, type ChatLogger } from './types';
 
@@ -26,7 +26,8 @@ export function createChatLogTransport(config: Config, logger: Logger, db: Datab
   return createPostgresChatLogTransport({ db, name: 'postgres' });
 }
 
-export function createChatLog(opts: { config: Config; logger: Logger; db: Database; clock?: () => number; override?: ChatLogger }): ChatLogWiring {
+export function createChatLog(opts: { config: Config; logger: Logger; db: Database; clock?: () => number; override?: ChatLogger;
+  /** Timer periods (tests). */ cleanupTiming?: Pick<CleanupOptions, 'sweepEveryMs' | 'deleteEveryMs' | 'firstDeleteAfterMs'> }): ChatLogWiring {
   const { config, logger, clock } = opts;
   if (!config.chatLog.enabled) {
     const chatLogger = opts.override ?? createNoopChatLogger();
@@ -38,7 +39,7 @@ export function createChatLog(opts: { config: Config; logger: Logger; db: Databa
   const analytics = createAnalyticsService({ transport });
   const cleanup = createCleanupService({
     transport, logger, clock, whatsappIdleMinutes,
-    deleteOld: config.chatLog.cleanupEnabled, oldSessionsDays: config.chatLog.cleanupOldSessionsDays,
+    deleteOld: config.chatLog.cleanupEnabled, oldSessionsDays: config.chatLog.cleanupOldSessionsDays, ...opts.cleanupTiming,
   });
   return {
     chatLogger,
