@@ -1,43 +1,13 @@
 import request from 'supertest';
-import { createChatLogger } from '../../src/chatlog/chat-logger';
-import { createPostgresChatLogTransport } from '../../src/chatlog/chatlog-repository';
 import { parseRange } from '../../src/chatlog/analytics-service';
-import { silentLogger } from '../../src/shared/logger';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { MIN, turn } from './chatlog-fixtures';
-
-// Known traffic, all in November 2026 (UTC):
-//  20th: WhatsApp A two turns (one a burst of two messages), web B one turn
-//  21st: WhatsApp C a fallback reply, web B an offline reply, WhatsApp A again late (a new session)
-//  19th: one turn outside the asked range
-const at = (iso: string) => new Date(iso);
-const GEMINI = 'google/gemini-2.0-flash-exp:free';
-const FREE = 'openrouter/free';
-
-export async function seedKnownTraffic(t: TestApp): Promise<void> {
-  const log = createChatLogger({ transport: createPostgresChatLogTransport({ db: t.database.db }), logger: silentLogger(), whatsappIdleMinutes: 60 });
-  const bab3 = [{ file: 'panduan-kredit.pdf', page: 3 }];
-  log.logTurn(turn('whatsapp_628100000001', 'whatsapp', at('2026-11-19T10:00:00Z'), ['Outside the range'], { latencyMs: 99_999 }));
-  log.logTurn(turn('whatsapp_628100000001', 'whatsapp', at('2026-11-20T02:00:00Z'), ['Apa itu  Kolektibilitas?'],
-    { latencyMs: 100, promptTokens: 1000, completionTokens: 100, sources: [...bab3, ...bab3] }));
-  log.logTurn(turn('whatsapp_628100000001', 'whatsapp', at('2026-11-20T02:10:00Z'), ['Halo', 'kenapa skor saya turun'],
-    { latencyMs: 200, promptTokens: 1100, completionTokens: 150, sources: [{ file: 'faq.pdf', page: 1 }] }));
-  log.logTurn(turn('google_b', 'web', at('2026-11-20T09:30:00Z'), ['apa itu kolektibilitas?'],
-    { latencyMs: 300, promptTokens: 800, completionTokens: 50, model: FREE, sources: bab3 }));
-  log.logTurn(turn('whatsapp_628100000003', 'whatsapp', at('2026-11-21T02:20:00Z'), ['Tolong cek tagihan'],
-    { kind: 'fallback', model: null, promptTokens: null, completionTokens: null, latencyMs: 45_000, sources: [] }));
-  log.logTurn(turn('google_b', 'web', at('2026-11-21T02:40:00Z'), ['Apa itu kolektibilitas?'],
-    { kind: 'offline', model: null, promptTokens: null, completionTokens: null, latencyMs: 5, sources: bab3 }));
-  log.logTurn(turn('whatsapp_628100000001', 'whatsapp', at('2026-11-21T23:00:00Z'), ['Terima kasih'],
-    { latencyMs: 1000, promptTokens: 500, completionTokens: 20 }));
-  await log.close();
-}
+import { GEMINI, FREE, MIN, seedKnownTraffic } from './chatlog-fixtures';
 
 describe('analytics', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({ env: { ADMIN_TOKEN: 'admin-secret-1' }, build: { clock: () => Date.parse('2026-11-25T12:00:00Z') } });
-    await seedKnownTraffic(t);
+    await seedKnownTraffic(t.database.db);
   });
   afterAll(async () => { await t.close(); });
   const get = (q: string) => request(t.app).get(`/api/analytics${q}`).set('Authorization', 'Bearer admin-secret-1');
