@@ -11,6 +11,7 @@ import { createHistoryRepository, type HistoryRepository } from './conversation/
 import { createEchoResponder, type AiResponder } from './ai/types';
 import { createNoopChatLogger, type ChatLogger } from './chatlog/types';
 import { createEmptyKnowledgeBase, type KnowledgeBase } from './knowledge/types';
+import { createWebModule } from './web/web-module';
 
 export interface AppModule {
   name: string;
@@ -72,6 +73,7 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   // [whatsapp] (issue: WhatsApp channel)
   // [chatlog] (issue: ChatLogger and analytics)
   // [web] (issue: web chat)
+  modules.push(createWebModule(deps, { clock: opts.clock }));
   return deps;
 }
 
