@@ -51,7 +51,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         logger.error({ err: { message: (err as Error)?.message }, userId: user.id }, '❌ AI admin belum selesai: web chat turn failed');
         logTurn({ userId: user.id, channel: 'web', userMessages: [{ text, at: askedAt }] });
         throw new AppError('ai-unavailable', 503,
-          'Sorry, the assistant could not answer just now. Your message was not lost: please send it again in a moment.');
+          'Sorry, the assistant could not answer just now. Please send your question again in a moment.');
       }
       const repliedAt = now();
       await db.transaction(async (tx) => {

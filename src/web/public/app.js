@@ -41,9 +41,13 @@
     if (role === 'assistant' && !(opts && opts.error)) renderMarkdown(body, text);
     else body.textContent = text;
     li.appendChild(body);
-    $('messages').appendChild(li);
+    $('messages').insertBefore(li, $('typing')); // the typing indicator stays last
     li.scrollIntoView({ block: 'end' });
     return li;
+  }
+
+  function clearMessages() {
+    for (const li of Array.from($('messages').querySelectorAll('.msg'))) li.remove();
   }
 
   async function api(method, url, body) {
@@ -76,7 +80,7 @@
     state.user = null; state.csrf = null;
     $('who').hidden = true;
     $('chat').hidden = true;
-    $('messages').textContent = '';
+    clearMessages();
     $('signin').hidden = false;
     if (message) showError(message);
     const r = await api('GET', '/auth/providers');
@@ -88,7 +92,7 @@
 
   async function loadHistory() {
     const r = await api('GET', '/api/chat/history');
-    $('messages').textContent = '';
+    clearMessages();
     if (!r.ok) { showError(errorText(r, 'Your earlier messages could not be loaded.')); return; }
     for (const m of r.data.messages) addMessage(m.role, m.text);
     if (!r.data.messages.length) {
