@@ -1,6 +1,7 @@
 // The chat page in a real headless Chromium: demo sign-in, ask about the credit score, see the
 // answer rendered as Markdown (and a hostile reply rendered harmless), history after reload, sign-out.
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -8,6 +9,7 @@ import { chromium, type Browser } from 'playwright-core';
 import type { AiResponder } from '../../src/ai/types';
 import type { CreditRepository } from '../../src/credit/credit-repository';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { startFakeGoogle } from '../helpers/fake-google-server';
 
 const RESULTS = path.resolve(__dirname, '../../test-results');
 
@@ -135,5 +137,40 @@ describe('web chat page in Chromium', () => {
       await expect(page.getByLabel('Your question').inputValue()).resolves.toBe('Is my score good?');
       await page.screenshot({ path: path.join(RESULTS, 'web-chat-ai-error-desktop.png') });
     } finally { ai.reply = original; await context.close(); }
+  });
+});
+
+describe('web chat page with Google sign-in in Chromium', () => {
+  test('when a visitor clicks "Sign in with Google", then after the provider they are back in the chat under their Google name', async () => {
+    // The callback URL must name the port before the app is built, so the server exists first.
+    let handler: http.RequestListener = (_req, res) => { res.statusCode = 503; res.end(); };
+    const server = http.createServer((req, res) => handler(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const google = await startFakeGoogle({ callbackUrl: `${base}/auth/google/callback` });
+    google.account = { sub: '424242', name: 'Putri Google', email: 'putri@example.com', email_verified: true };
+    const t = await createTestApp({ env: { ...google.env } });
+    handler = t.app;
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 390, height: 700 } });
+      await page.goto(base + '/');
+      await expect(page.getByText('Demo sign-in (local only).').isVisible()).resolves.toBe(false);
+      await page.getByRole('link', { name: 'Sign in with Google' }).click();
+      await page.locator('#who-name').getByText('Putri Google').waitFor();
+      await expect(page.locator('#who-demo').isVisible()).resolves.toBe(false);
+      await page.getByLabel('Your question').fill('Berapa skor kredit saya?');
+      await page.keyboard.press('Enter');
+      await page.getByText('Echo: Berapa skor kredit saya?').waitFor();
+      await page.screenshot({ path: path.join(RESULTS, 'web-chat-google-phone.png') });
+      const cookies = await page.context().cookies();
+      expect(cookies.find((c) => c.name === 'aicw.sid')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    } finally {
+      await browser.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await t.close();
+      await google.close();
+    }
   });
 });
