@@ -35,6 +35,8 @@ export function createSessionMiddleware(deps: { config: Config; db: Database; lo
     pool: poolAdapter(db) as never,
     tableName: SESSION_TABLE,
     createTableIfMissing: false,
+    // The cookie is not rolling, so a touch would rewrite the same expiry: skip that write per request.
+    disableTouch: true,
     // The store logs with console.error by default; route it through pino (it only logs failures).
     errorLog: (...args: unknown[]) => logger.warn({ module: 'web', detail: args.map(String).join(' ') }, 'session store problem'),
   });
