@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { IndexedPassage } from './bm25-index';
 
 /** Bump when parsing, splitting or analysis changes: old entries are then ignored. */
-export const CACHE_VERSION = 'kb1';
+export const CACHE_VERSION = 'kb2';
 
 export interface CachedFile { version: string; pages: number; passages: Omit<IndexedPassage, 'file'>[] }
 

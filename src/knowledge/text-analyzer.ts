@@ -17,17 +17,17 @@ const STOPWORDS = new Set([
   'by', 'if', 'when', 'why', 'which', 'should', 'would', 'could', 'there', 'have', 'has', 'please', 'hi', 'hello', 'not',
 ]);
 
-// English domain words → the Indonesian stem used in the guide. Applied to questions only.
+// English domain words → Indonesian words of the guide (stemmed like everything else). Questions only.
 const GLOSSARY: Record<string, string[]> = {
-  credit: ['kredit'], score: ['skor'], late: ['lambat', 'tunggak'], overdue: ['tunggak'], arrear: ['tunggak'],
-  payment: ['bayar'], pay: ['bayar'], paid: ['bayar', 'lunas'], mortgage: ['kpr'], home: ['rumah', 'kpr'], house: ['rumah', 'kpr'],
-  loan: ['pinjam', 'kredit'], unsecured: ['agun', 'kta'], personal: ['kta'], improve: ['baik'], fix: ['baik'], raise: ['naik'],
-  utilization: ['utilisasi'], utilisation: ['utilisasi'], limit: ['limit'], card: ['kartu'], collectibility: ['kolektibilita'],
-  dispute: ['sanggah'], wrong: ['salah'], error: ['salah'], correction: ['koreksi'], complaint: ['adu'], fraud: ['tipu'],
-  scam: ['tipu'], month: ['bulan'], year: ['tahun'], long: ['lama'], history: ['riwayat'], debt: ['utang'], bad: ['macet', 'buruk'],
-  restructuring: ['restrukturisasi'], settle: ['lunas'], settlement: ['lunas'], apply: ['aju'], application: ['aju'],
-  rejected: ['tolak'], reject: ['tolak'], interest: ['bunga'], income: ['hasil'], check: ['periksa', 'cek'], report: ['lapor'],
-  delete: ['hapus'], remove: ['hapus'], range: ['rentang'], band: ['kategori'],
+  credit: ['kredit'], score: ['skor'], late: ['terlambat', 'tunggakan'], overdue: ['tunggakan'], arrear: ['tunggakan'],
+  payment: ['pembayaran'], pay: ['bayar'], paid: ['bayar', 'lunas'], mortgage: ['kpr'], home: ['rumah', 'kpr'], house: ['rumah', 'kpr'],
+  loan: ['pinjaman', 'kredit'], unsecured: ['agunan', 'kta'], personal: ['kta'], improve: ['memperbaiki'], fix: ['memperbaiki'],
+  raise: ['naik'], utilization: ['utilisasi'], utilisation: ['utilisasi'], card: ['kartu'], collectibility: ['kolektibilitas'],
+  dispute: ['sanggahan'], wrong: ['salah'], error: ['salah'], correction: ['koreksi'], complaint: ['pengaduan'], fraud: ['penipuan'],
+  scam: ['penipuan'], month: ['bulan'], year: ['tahun'], long: ['lama'], history: ['riwayat'], debt: ['utang'], bad: ['macet', 'buruk'],
+  restructuring: ['restrukturisasi'], settle: ['pelunasan'], settlement: ['pelunasan'], apply: ['pengajuan'], application: ['pengajuan'],
+  rejected: ['ditolak'], reject: ['ditolak'], interest: ['bunga'], income: ['penghasilan'], check: ['periksa', 'cek'], report: ['laporan'],
+  delete: ['hapus'], remove: ['hapus'], range: ['rentang'], band: ['kategori'], recover: ['pulih'],
 };
 
 const PARTICLES = /(lah|kah|tah|pun)$/;
@@ -50,6 +50,8 @@ export function stem(word: string): string {
     w = stripPrefix(w);
     if (w === before) break;
   }
+  // "tunggakan" may lose "-kan" where "menunggak" keeps its k: dropping a final k makes both agree.
+  if (w.length > 4 && w.endsWith('k')) w = w.slice(0, -1);
   return w;
 }
 
@@ -95,7 +97,7 @@ export function analyzeQuery(text: string): string[] {
     if (STOPWORDS.has(w)) continue;
     out.push(stem(w));
     const singular = w.length > 4 && w.endsWith('s') ? w.slice(0, -1) : w;
-    for (const t of GLOSSARY[w] ?? GLOSSARY[singular] ?? []) out.push(t);
+    for (const t of GLOSSARY[w] ?? GLOSSARY[singular] ?? []) out.push(stem(t));
   }
   return out;
 }
