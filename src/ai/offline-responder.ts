@@ -12,7 +12,9 @@ export function offlineAnswer(input: { question: string; passages: KnowledgePass
   const t = OFFLINE_TEXT[input.lang];
   const terms = new Set(analyzeQuery(input.question));
   const parts = [t.title, ''];
-  const chosen = input.passages.slice(0, MAX_PASSAGES);
+  // Only passages nearly as relevant as the best one: a weak match reads as noise in a short answer.
+  const top = input.passages[0]?.score ?? 0;
+  const chosen = input.passages.filter((p) => p.score >= top * 0.5).slice(0, MAX_PASSAGES);
   if (!chosen.length) parts.push(t.nothing);
   for (const p of chosen) parts.push(`• ${bestSentences(p.text, terms)} (${p.file}, ${t.page} ${p.page})`);
   parts.push('', t.data, input.creditText, '', `_${t.footer}_`);
@@ -22,7 +24,8 @@ export function offlineAnswer(input: { question: string; passages: KnowledgePass
 /** The sentences of a passage that share most terms with the question, in their original order. */
 function bestSentences(text: string, terms: Set<string>): string {
   const flat = text.replace(/\s*\n\s*/g, ' ').replace(/\s+/g, ' ').trim();
-  const sentences = flat.split(/(?<=[.!?:])\s+(?=[A-Z0-9•"(])/).filter((s) => s.length > 15);
+  // Sentences end with punctuation; list items (• or "1.") start a new one even without it.
+  const sentences = flat.split(/(?<=[.!?:])\s+(?=[A-Z0-9•"(])|\s+(?=•\s)|\s+(?=\d+\.\s)/).filter((s) => s.length > 15);
   if (sentences.length <= MAX_SENTENCES) return clip(flat, 500);
   const scored = sentences.map((s, i) => ({ i, s, score: analyze(s).filter((w) => terms.has(w)).length }));
   const top = [...scored].sort((a, b) => b.score - a.score || a.i - b.i).slice(0, MAX_SENTENCES).sort((a, b) => a.i - b.i);

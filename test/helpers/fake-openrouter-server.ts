@@ -22,6 +22,8 @@ export interface FakeOpenRouter {
   requests: RecordedRequest[];
   /** Queue responses for the next calls, in order; afterwards the default answer is used. */
   script(...responses: ScriptedResponse[]): void;
+  /** Forget scripted responses not used yet and the recorded requests. */
+  reset(): void;
   /** Model ids answered with OpenRouter's "not a valid model ID" 400 when sent as `model`. */
   unknownModels: Set<string>;
   /** Text of the default 200 answer. */
@@ -49,6 +51,7 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
   const fake: Omit<FakeOpenRouter, 'url' | 'close'> = {
     requests: [], unknownModels: new Set(), defaultText: 'Halo! Ini jawaban dari AI admin.',
     script: (...r) => { queue.push(...r); },
+    reset: () => { queue.length = 0; fake.requests.length = 0; },
   };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
