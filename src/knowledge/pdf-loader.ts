@@ -1,6 +1,6 @@
 // PDF → pages of text, with pdf-parse 2.x. Problems are turned into one short, stable reason
 // (encrypted, not a PDF, no text) so the reload report can name the file and why it was skipped.
-import { PDFParse } from 'pdf-parse';
+import type * as PdfParseModule from 'pdf-parse';
 
 export interface PdfPage { num: number; text: string }
 
@@ -12,6 +12,9 @@ export class PdfLoadError extends Error {
 const SLICE = 25;
 
 export async function loadPdfPages(data: Uint8Array, opts: { onProgress?: (done: number, total: number) => void } = {}): Promise<PdfPage[]> {
+  // Loaded on first use: pdf.js is the heaviest import of the app and start-up must stay fast.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PDFParse } = require('pdf-parse') as typeof PdfParseModule;
   // pdf-parse takes ownership of (transfers) typed arrays: give it a copy.
   const parser = new PDFParse({ data: new Uint8Array(data), verbosity: 0 });
   try {
