@@ -8,14 +8,14 @@ import { OFFLINE_TEXT, type Lang } from './prompts';
 const MAX_PASSAGES = 3;
 const MAX_SENTENCES = 3;
 
-export function offlineAnswer(input: { question: string; passages: KnowledgePassage[]; creditText: string; lang: Lang }): string {
+export function offlineAnswer(input: { question: string; passages: KnowledgePassage[]; creditText: string; lang: Lang; loading?: boolean }): string {
   const t = OFFLINE_TEXT[input.lang];
   const terms = new Set(analyzeQuery(input.question));
   const parts = [t.title, ''];
   // Only passages nearly as relevant as the best one: a weak match reads as noise in a short answer.
   const top = input.passages[0]?.score ?? 0;
   const chosen = input.passages.filter((p) => p.score >= top * 0.5).slice(0, MAX_PASSAGES);
-  if (!chosen.length) parts.push(t.nothing);
+  if (!chosen.length) parts.push(input.loading ? t.loading : t.nothing);
   for (const p of chosen) parts.push(`• ${bestSentences(p.text, terms)} (${p.file}, ${t.page} ${p.page})`);
   parts.push('', t.data, input.creditText, '', `_${t.footer}_`);
   return parts.join('\n');

@@ -54,7 +54,7 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
       };
 
       if (!client) {
-        const text = offlineAnswer({ question, passages, creditText: userData.text, lang });
+        const text = offlineAnswer({ question, passages, creditText: userData.userText, lang, loading: !knowledge.isLoaded() });
         return done({ text, kind: 'offline', model: null, promptTokens: null, completionTokens: null });
       }
       const messages = buildChatMessages({

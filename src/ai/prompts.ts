@@ -73,10 +73,11 @@ export const BUSY_MESSAGE: Record<Lang, string> = {
   en: 'Sorry, our AI admin is busy and cannot answer right now. Please try again in a few minutes. 🙏',
 };
 
-export const OFFLINE_TEXT: Record<Lang, { title: string; nothing: string; data: string; footer: string; page: string }> = {
+export const OFFLINE_TEXT: Record<Lang, { title: string; nothing: string; loading: string; data: string; footer: string; page: string }> = {
   id: {
     title: '📴 Jawaban offline (AI admin sedang tidak aktif). Dari panduan kami:',
     nothing: 'Belum ada bagian panduan yang cocok dengan pertanyaan Anda.',
+    loading: 'Panduan kami sedang dimuat; silakan tanya lagi sebentar lagi.',
     data: '📊 Data kredit Anda:',
     footer: 'Jawaban ini disusun otomatis dari panduan, bukan oleh AI.',
     page: 'hal.',
@@ -84,6 +85,7 @@ export const OFFLINE_TEXT: Record<Lang, { title: string; nothing: string; data: 
   en: {
     title: '📴 Offline answer (the AI admin is not active). From our guide:',
     nothing: 'No part of the guide matches your question yet.',
+    loading: 'Our guide is still loading; please ask again in a moment.',
     data: '📊 Your credit data:',
     footer: 'This answer was put together automatically from the guide, not by the AI.',
     page: 'p.',

@@ -8,8 +8,10 @@ export type Lang = 'id' | 'en';
 
 export interface CreditContext {
   status: 'ok' | 'none' | 'unavailable';
-  /** Text for the prompt / offline answer; explains the situation when status is not 'ok'. */
+  /** Text for the prompt; explains the situation to the model when status is not 'ok'. */
   text: string;
+  /** The same for the user's eyes (offline answers). */
+  userText: string;
 }
 
 const MAX_ACCOUNTS = 6;
@@ -23,6 +25,8 @@ const L = {
     inquiries: 'Pengajuan (permintaan SLIK) 6 bulan', active: 'Akun aktif', limit: 'limit', col: 'kol', dpd: 'DPD',
     late: 'Keterlambatan 12 bulan terakhir', days: 'hari', paid: 'dibayar', of: 'dari', noLate: 'Tidak ada keterlambatan dalam 12 bulan terakhir.',
     none: 'Pengguna ini belum memiliki data kredit di sistem kami.',
+    noneUser: 'Anda belum memiliki data kredit di sistem kami.',
+    unavailableUser: 'Data kredit pribadi Anda belum bisa ditampilkan saat ini. Silakan coba lagi nanti.',
     unavailable: 'Data kredit pribadi pengguna sedang tidak dapat diakses (gangguan database). Jawab dari panduan saja dan katakan bahwa data pribadi belum bisa ditampilkan saat ini.',
   },
   en: {
@@ -32,6 +36,8 @@ const L = {
     inquiries: 'Credit applications (SLIK inquiries) in 6 months', active: 'Open accounts', limit: 'limit', col: 'col', dpd: 'DPD',
     late: 'Late payments, last 12 months', days: 'days', paid: 'paid', of: 'of', noLate: 'No late payments in the last 12 months.',
     none: 'This user has no credit data in our system yet.',
+    noneUser: 'You have no credit data in our system yet.',
+    unavailableUser: 'Your personal credit data cannot be shown right now. Please try again later.',
     unavailable: "The user's personal credit data cannot be read right now (database problem). Answer from the guide only and say their personal data is unavailable at the moment.",
   },
 };
@@ -39,12 +45,13 @@ const L = {
 export async function loadCreditContext(deps: { credit: CreditRepository; logger: Logger }, userId: string, lang: Lang): Promise<CreditContext> {
   try {
     const report = await deps.credit.getReport(userId);
-    if (!report.insights && !report.tradelines.length) return { status: 'none', text: L[lang].none };
-    return { status: 'ok', text: summarizeCredit(report, lang) };
+    if (!report.insights && !report.tradelines.length) return { status: 'none', text: L[lang].none, userText: L[lang].noneUser };
+    const text = summarizeCredit(report, lang);
+    return { status: 'ok', text, userText: text };
   } catch (err) {
     deps.logger.error({ module: 'ai', userId, err: { message: (err as Error).message } },
       '❌ Database belum selesai: credit data unavailable, answering from the knowledge base only');
-    return { status: 'unavailable', text: L[lang].unavailable };
+    return { status: 'unavailable', text: L[lang].unavailable, userText: L[lang].unavailableUser };
   }
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { generateDummyProfile } from '../../src/credit/dummy-profile';
 import { createCreditRepository } from '../../src/credit/credit-repository';
 import { createAiProcessor } from '../../src/ai/processor';
-import type { AiTurnInput } from '../../src/ai/types';
+import { createEchoResponder, type AiTurnInput } from '../../src/ai/types';
 import { estimateTokens } from '../../src/knowledge/text-analyzer';
 import { createTestDatabase } from '../helpers/test-database';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -128,6 +128,13 @@ describe('AI processor when the database cannot be read', () => {
       expect(reference).toMatch(/page 8/);
       expect(reference).toMatch(/Data kredit pribadi pengguna sedang tidak dapat diakses/);
       expect(t.logs.text()).toMatch(/Database belum selesai/);
+
+      const offline = createAiProcessor({ config: t.config, logger: t.logs.logger, knowledge: t.deps.knowledge, credit: createCreditRepository({ db: database.db }) });
+      const o = await offline.reply(turn());
+      expect(o.kind).toBe('offline');
+      expect(o.text).toMatch(/hal\. 8\)/);
+      expect(o.text).toMatch(/Data kredit pribadi Anda belum bisa ditampilkan saat ini/);
+      expect(o.text).not.toMatch(/Jawab dari panduan/);
     } finally {
       await fake.close();
       await database.drop().catch(() => {});
@@ -156,14 +163,22 @@ describe('offline mode (no OPENROUTER_API_KEY)', () => {
     } finally { await t.close(); }
   });
 
+  test('when a test or another channel overrides the responder, then the override is used', async () => {
+    const echo = createEchoResponder();
+    const t = await createTestApp({ build: { overrides: { ai: echo } } });
+    try {
+      expect((await t.deps.ai.reply(turn({ messages: ['a', 'b'] }))).text).toBe('Echo: a | b');
+    } finally { await t.close(); }
+  });
+
   test('when the app is built, then the knowledge base is not loaded until the modules start', async () => {
     const t = await createTestApp({ env: { KNOWLEDGE_DIR: path.dirname(SAMPLE_PDF), KB_CACHE_DIR: tempDir('cache') } });
     try {
       expect(t.deps.knowledge.isLoaded()).toBe(false);
       const r = await t.deps.ai.reply(turn({ userId: 'whatsapp_6281255555555' }));
       expect(r.kind).toBe('offline');
-      expect(r.text).toMatch(/Belum ada bagian panduan yang cocok/);
-      expect(r.text).toMatch(/belum memiliki data kredit/);
+      expect(r.text).toMatch(/Panduan kami sedang dimuat/);
+      expect(r.text).toMatch(/Anda belum memiliki data kredit/);
     } finally { await t.close(); }
   });
 });
