@@ -77,7 +77,7 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
     next.durationMs = Date.now() - started;
     index = built; // the swap
     report = next;
-    log.info({ files: next.files.length, failed: next.failed.length, pages: next.totalPages, passages: next.totalPassages, durationMs: next.durationMs },
+    log.info({ files: next.files.length, cached: next.files.filter((f) => f.cached).length, failed: next.failed.length, pages: next.totalPages, passages: next.totalPassages, durationMs: next.durationMs },
       `📚 Knowledge base loaded: ${next.files.length} file(s), ${next.totalPages} pages, ${next.totalPassages} passages` +
       (next.failed.length ? `, ${next.failed.length} skipped` : '') + ` in ${next.durationMs}ms`);
     return next;
