@@ -89,11 +89,13 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
             }
             lastError = new OpenRouterError('empty answer from the model', 200, attempts, true);
           } else if ((status === 400 || status === 404) && UNKNOWN_MODEL.test(message) && models.length > 1) {
-            // Which one is unknown? The first of the list is the one OpenRouter validates.
-            gone.add(models[0]);
-            log.error({ model: models[0], status, message, fallbacks: modelList() },
-              `❌ OpenRouter does not know the model "${models[0]}" (retired?): set OPENROUTER_MODEL; using fallbacks ${modelList().join(', ')}`);
-            continue; // immediately, with the fallbacks
+            // The message names the unknown id; when it does not, blame the first (the one validated as `model`).
+            const unknown = models.find((m) => message.includes(m)) ?? models[0];
+            gone.add(unknown);
+            const setting = unknown === o.model ? 'OPENROUTER_MODEL' : 'OPENROUTER_FALLBACK_MODELS';
+            log.error({ model: unknown, status, message, remaining: modelList() },
+              `❌ OpenRouter does not know the model "${unknown}" (retired?): fix ${setting}; using ${modelList().join(', ')}`);
+            continue; // immediately, without it
           } else {
             const retryable = status === 408 || status === 429 || status >= 500;
             lastError = new OpenRouterError(`OpenRouter ${status}: ${message || res.statusText}`, status, attempts, retryable);

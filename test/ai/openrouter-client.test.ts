@@ -83,6 +83,14 @@ describe('OpenRouter client against a fake OpenRouter', () => {
     expect(String(warnings[0].msg)).toMatch(/google\/gemini-2\.0-flash-exp:free.*OPENROUTER_MODEL/);
   });
 
+  test('when a fallback model is the unknown one, then that one is dropped and the primary keeps answering', async () => {
+    fake.unknownModels.add('old/retired:free');
+    const { c, logs } = client({ model: 'openai/gpt-4o-mini', fallbackModels: ['old/retired:free', 'openrouter/free'] });
+    await c.complete(messages);
+    expect(fake.requests[1].body).toMatchObject({ model: 'openai/gpt-4o-mini', models: ['openai/gpt-4o-mini', 'openrouter/free'] });
+    expect(logs.text()).toMatch(/old\/retired:free.*OPENROUTER_FALLBACK_MODELS/);
+  });
+
   test('when OpenRouter cannot be reached at all, then the client gives up with a network error', async () => {
     const url = fake.url;
     await fake.close();

@@ -24,7 +24,7 @@ export interface FakeOpenRouter {
   script(...responses: ScriptedResponse[]): void;
   /** Forget scripted responses not used yet and the recorded requests. */
   reset(): void;
-  /** Model ids answered with OpenRouter's "not a valid model ID" 400 when sent as `model`. */
+  /** Model ids answered with OpenRouter's "not a valid model ID" 400 when sent in `model` or `models`. */
   unknownModels: Set<string>;
   /** Text of the default 200 answer. */
   defaultText: string;
@@ -64,7 +64,8 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
       }
       fake.requests.push({ headers: req.headers, body });
       let r: ScriptedResponse;
-      if (body.model && fake.unknownModels.has(body.model)) r = errorResponse(400, `${body.model} is not a valid model ID`);
+      const unknown = [body.model, ...(body.models ?? [])].find((m) => m && fake.unknownModels.has(m));
+      if (unknown) r = errorResponse(400, `${unknown} is not a valid model ID`);
       else r = queue.shift() ?? completion(fake.defaultText, body.models?.[0] ?? body.model ?? 'openrouter/free');
       const send = () => {
         if (res.destroyed) return;
