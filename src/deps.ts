@@ -73,7 +73,7 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   };
   // Capability modules are registered here, in mount order.
   // [ai] (issue: AI processor): the knowledge base loads in the background after listen
-  modules.push(createKnowledgeModule(knowledge, logger));
+  modules.push(createKnowledgeModule(knowledge, logger, { dir: config.knowledge.dir }));
   // [whatsapp] (issue: WhatsApp channel)
   // [chatlog] (issue: ChatLogger and analytics)
   // [web] (issue: web chat)

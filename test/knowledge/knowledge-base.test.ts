@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createKnowledgeBase } from '../../src/knowledge/knowledge-base';
+import { createKnowledgeModule } from '../../src/knowledge/knowledge-module';
 import { captureLogs } from '../helpers/test-app';
 import { SAMPLE_PDF, tempDir, writePdf } from '../helpers/kb-fixtures';
 import questions from '../../bench/kb-questions.json';
@@ -141,5 +142,23 @@ describe('knowledge base: loading, refresh, cache and bad files', () => {
       expect.stringMatching(/Indexed 1\/2 files/), expect.stringMatching(/Indexed 2\/2 files/),
       expect.stringMatching(/Knowledge base loaded: 2 file\(s\), 20 pages/),
     ]));
+  });
+});
+
+describe('knowledge module', () => {
+  test('when a PDF is dropped into the folder of a running server, then the module notices and reloads on its own', async () => {
+    const dir = tempDir('kb');
+    fs.copyFileSync(SAMPLE_PDF, path.join(dir, 'panduan.pdf'));
+    const { kb, logs } = kbFor(dir);
+    const mod = createKnowledgeModule(kb, logs.logger, { dir, watchIntervalMs: 50 });
+    await mod.start?.();
+    try {
+      for (let i = 0; i < 200 && !kb.isLoaded(); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(kb.lastReport()?.files).toHaveLength(1);
+      await writePdf(path.join(dir, 'tambahan.pdf'), ['Informasi tabungan berjangka mutiara.']);
+      for (let i = 0; i < 200 && kb.lastReport()?.files.length !== 2; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(kb.search('tabungan mutiara')[0]).toMatchObject({ file: 'tambahan.pdf' });
+      expect(logs.text()).toMatch(/Knowledge folder changed/);
+    } finally { await mod.stop?.(); }
   });
 });
