@@ -1,7 +1,8 @@
 // One web chat turn: the same AI, history and credit data as WhatsApp, without the buffer. The
-// user's message and the reply are stored together after the AI answered; when the AI fails nothing
-// is stored (the page keeps the text in the input box to send again) and the person gets a plain
-// sentence, never a stack trace.
+// user's message and the reply are stored together after the AI answered. When the AI fails (it
+// throws, or the processor gives up and returns its 'fallback' busy message) nothing is stored, so
+// the busy text never feeds the next prompt and the page keeps the question in the box to send
+// again; the person gets a plain sentence (503), never a stack trace.
 import type { AiResponder, AiTurnResult, ConversationMessage } from '../ai/types';
 import type { ChatLogger } from '../chatlog/types';
 import type { HistoryRepository } from '../conversation/history-repository';
@@ -11,6 +12,7 @@ import { AppError } from '../shared/errors';
 
 export const MAX_MESSAGE_CHARS = 4000;
 export const HISTORY_PAGE = 100;
+const UNAVAILABLE = 'Sorry, the assistant could not answer just now. Please send your question again in a moment.';
 
 export interface ChatReply { text: string; kind: AiTurnResult['kind']; sources: AiTurnResult['sources']; at: Date }
 
@@ -50,16 +52,20 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       } catch (err) {
         logger.error({ err: { message: (err as Error)?.message }, userId: user.id }, '❌ AI admin belum selesai: web chat turn failed');
         logTurn({ userId: user.id, channel: 'web', userMessages: [{ text, at: askedAt }] });
-        throw new AppError('ai-unavailable', 503,
-          'Sorry, the assistant could not answer just now. Please send your question again in a moment.');
+        throw new AppError('ai-unavailable', 503, UNAVAILABLE);
+      }
+      if (result.kind === 'fallback') {
+        // The processor already logged why; its busy text is in the user's language, so it is the message.
+        logTurn({ userId: user.id, channel: 'web', userMessages: [{ text, at: askedAt }], reply: { ...result, at: now() } });
+        throw new AppError('ai-unavailable', 503, result.text);
       }
       const repliedAt = now();
       await db.transaction(async (tx) => {
         await history.append(user.id, 'web', 'user', text, askedAt, tx);
         await history.append(user.id, 'web', 'assistant', result.text, repliedAt, tx);
       });
-      logger.info({ userId: user.id, latencyMs: result.latencyMs, kind: result.kind, model: result.model },
-        `🤖 AI response generated in ${result.latencyMs}ms for user ${user.id}`);
+      // The processor logs "🤖 AI response generated in …"; this only marks the web side.
+      logger.debug({ userId: user.id, latencyMs: result.latencyMs, kind: result.kind }, 'web chat turn stored');
       logTurn({ userId: user.id, channel: 'web', userMessages: [{ text, at: askedAt }], reply: { ...result, at: repliedAt } });
       return { text: result.text, kind: result.kind, sources: result.sources ?? [], at: repliedAt };
     },

@@ -3,6 +3,8 @@ import type { AiResponder, AiTurnInput } from '../../src/ai/types';
 import { createEchoResponder } from '../../src/ai/types';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { demoSignIn, recordingChatLogger } from '../helpers/web-session';
+import { errorResponse, startFakeOpenRouter, type FakeOpenRouter } from '../helpers/fake-openrouter-server';
+import { tempDir } from '../helpers/kb-fixtures';
 
 /** The placeholder responder, remembering what each turn was given. */
 function recordingAi(): AiResponder & { inputs: AiTurnInput[] } {
@@ -70,7 +72,6 @@ describe('web chat API', () => {
     expect(turn.channel).toBe('web');
     expect(turn.userMessages.map((m) => m.text)).toEqual(['log me']);
     expect(turn.reply).toMatchObject({ text: 'Echo: log me', kind: 'placeholder' });
-    expect(t.logs.text()).toContain('🤖 AI response generated in');
   });
 
   test('when a new demo user signs in, then they get the same kind of dummy credit profile as a new WhatsApp number', async () => {
@@ -140,7 +141,7 @@ describe('web chat API when the AI fails', () => {
 
   test('when the chat logger itself throws, then the person still gets the answer', async () => {
     const broken = { ...recordingChatLogger(), logTurn: () => { throw new Error('logger down'); } };
-    const t = await createTestApp({ build: { overrides: { chatLogger: broken } } });
+    const t = await createTestApp({ build: { overrides: { chatLogger: broken, ai: createEchoResponder() } } });
     try {
       const { agent, csrf } = await demoSignIn(t.app, 'Still Answered');
       const r = await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: 'hello' }).expect(200);
@@ -184,5 +185,47 @@ describe('web chat rate limit', () => {
       await send(t.app).expect(200);
       await send(other.app).expect(429);
     } finally { await other.close(); await t.close(); }
+  });
+});
+
+describe('web chat with the real AI processor (fake OpenRouter)', () => {
+  let fake: FakeOpenRouter;
+  let t: TestApp;
+  let chatLogger: ReturnType<typeof recordingChatLogger>;
+  beforeAll(async () => {
+    fake = await startFakeOpenRouter();
+    chatLogger = recordingChatLogger();
+    t = await createTestApp({
+      env: { OPENROUTER_API_KEY: 'sk-or-test', OPENROUTER_URL: fake.url, OPENROUTER_MAX_RETRY_MS: '300', OPENROUTER_TIMEOUT_MS: '2000', KNOWLEDGE_DIR: tempDir('kb-empty'), KB_CACHE_DIR: tempDir('kb-cache') },
+      build: { overrides: { chatLogger } },
+    });
+  });
+  afterAll(async () => { await t.close(); await fake.close(); });
+  beforeEach(() => fake.reset());
+
+  test('when a web user asks about their score, then the model gets their own credit data and the answer comes back', async () => {
+    const me = await demoSignIn(t.app, 'Prompt Owner');
+    const other = await demoSignIn(t.app, 'Someone Else');
+    const mine = (await t.deps.credit.getReport(me.userId)).insights!;
+    fake.script({ status: 200, body: { id: 'gen', object: 'chat.completion', created: 1, model: 'google/gemini-2.0-flash-exp:free',
+      choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Skor Anda **baik**.' } }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } } });
+    const r = await me.agent.post('/api/chat').set('X-CSRF-Token', me.csrf).send({ message: 'Berapa skor kredit saya?' }).expect(200);
+    expect(r.body.reply).toMatchObject({ text: 'Skor Anda **baik**.', kind: 'ai' });
+    const prompt = JSON.stringify(fake.requests[0].body.messages);
+    expect(prompt).toContain(String(mine.credit_score));
+    expect(prompt).not.toContain(other.userId);
+    expect(t.logs.text()).toMatch(/🤖 AI response generated in \d+ms for user demo_prompt_owner/);
+    expect(chatLogger.turns.at(-1)).toMatchObject({ channel: 'web', reply: { kind: 'ai', model: 'google/gemini-2.0-flash-exp:free' } });
+  });
+
+  test('when OpenRouter keeps failing, then the person gets the processor\'s busy message in their language as a 503 and nothing is stored', async () => {
+    const { agent, csrf, userId } = await demoSignIn(t.app, 'Busy Day');
+    fake.script(...Array.from({ length: 10 }, () => errorResponse(500, 'upstream exploded')));
+    const r = await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: 'Berapa skor kredit saya?' }).expect(503);
+    expect(r.body.error.code).toBe('ai-unavailable');
+    expect(r.body.error.message).toMatch(/^Maaf, AI admin kami sedang sibuk/);
+    expect(r.text).not.toContain('upstream exploded');
+    expect(await t.deps.history.recent(userId)).toEqual([]);
+    expect(chatLogger.turns.at(-1)).toMatchObject({ userId, reply: { kind: 'fallback' } });
   });
 });

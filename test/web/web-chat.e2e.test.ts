@@ -149,7 +149,7 @@ describe('web chat page with Google sign-in in Chromium', () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const google = await startFakeGoogle({ callbackUrl: `${base}/auth/google/callback` });
     google.account = { sub: '424242', name: 'Putri Google', email: 'putri@example.com', email_verified: true };
-    const t = await createTestApp({ env: { ...google.env } });
+    const t = await createTestApp({ env: { ...google.env, KNOWLEDGE_DIR: path.resolve(__dirname, '../../knowledge') }, start: true });
     handler = t.app;
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     try {
@@ -161,7 +161,12 @@ describe('web chat page with Google sign-in in Chromium', () => {
       await expect(page.locator('#who-demo').isVisible()).resolves.toBe(false);
       await page.getByLabel('Your question').fill('Berapa skor kredit saya?');
       await page.keyboard.press('Enter');
-      await page.getByText('Echo: Berapa skor kredit saya?').waitFor();
+      // The real AI processor, offline (no OpenRouter key): it still answers from the user's own credit rows.
+      const answer = page.locator('.msg.assistant').nth(1);
+      await answer.waitFor();
+      const score = (await t.deps.credit.getReport('google_424242')).insights!.credit_score;
+      await expect(answer.textContent()).resolves.toContain(String(score));
+      await page.setViewportSize({ width: 390, height: 1500 }); // the whole (long) offline answer in one picture
       await page.screenshot({ path: path.join(RESULTS, 'web-chat-google-phone.png') });
       const cookies = await page.context().cookies();
       expect(cookies.find((c) => c.name === 'aicw.sid')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });

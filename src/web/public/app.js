@@ -24,9 +24,24 @@
     });
   }
 
+  // Replies are written for WhatsApp too (plain lines, "•" or "-" bullets, a label line right before
+  // a list). Markdown would fold such a label into the list item above it, so lists get blank lines
+  // around them and "•" becomes a Markdown bullet.
+  const LIST_ITEM = /^\s*([-*•]|\d+[.)])\s/;
+  function prepareMarkdown(text) {
+    const out = [];
+    for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
+      const line = raw.replace(/^(\s*)•\s+/, '$1- ');
+      const prev = out.length ? out[out.length - 1] : '';
+      if (prev.trim() && line.trim() && LIST_ITEM.test(line) !== LIST_ITEM.test(prev)) out.push('');
+      out.push(line);
+    }
+    return out.join('\n');
+  }
+
   function renderMarkdown(el, text) {
     if (window.marked && window.DOMPurify) {
-      const html = window.marked.parse(text, { gfm: true, breaks: true });
+      const html = window.marked.parse(prepareMarkdown(text), { gfm: true, breaks: true });
       el.innerHTML = window.DOMPurify.sanitize(html, { FORBID_TAGS: ['style', 'form', 'input', 'button', 'img'], FORBID_ATTR: ['style'] });
     } else {
       el.textContent = text; // libraries missing: show the raw text rather than risk HTML
