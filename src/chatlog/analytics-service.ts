@@ -92,6 +92,10 @@ export function createAnalyticsService(deps: { transport: ChatLogTransport }): A
       try {
         raw = await deps.transport.call('chat_log_analytics', { p_from: range.from, p_to: range.to, p_tz: range.tz });
       } catch (err) {
+        // A zone Intl knows but this Postgres does not: the caller's input, not an outage.
+        if (/time zone .* not recognized/i.test((err as Error).message)) {
+          throw new AppError('invalid-timezone', 400, `The database does not know the time zone "${range.tz}"; use another IANA name`);
+        }
         throw new AppError('chat-log-unavailable', 503, `The chat log database cannot be read: ${(err as Error).message}`);
       }
       return {

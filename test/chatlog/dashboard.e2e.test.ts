@@ -73,6 +73,24 @@ describe('admin dashboard in a browser', () => {
     });
   }
 
+  test('when chat logging is switched off, then the dashboard says so instead of showing zeros', async () => {
+    const off = await createTestApp({ env: { ENABLE_CHAT_LOGGING: 'false' } });
+    const offServer = off.app.listen(0, '127.0.0.1');
+    await new Promise((r) => offServer.once('listening', r));
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      // No ADMIN_TOKEN: requests from the machine itself are allowed.
+      await page.goto(`http://127.0.0.1:${(offServer.address() as AddressInfo).port}/admin`);
+      await page.waitForSelector('#status.error');
+      expect(await page.textContent('#status')).toContain('ENABLE_CHAT_LOGGING=false');
+      await page.screenshot({ path: path.join(RESULTS, 'admin-dashboard-logging-off.png') });
+    } finally {
+      await page.close();
+      await new Promise((r) => offServer.close(r));
+      await off.close();
+    }
+  });
+
   test('when the token is wrong, then the page is refused', async () => {
     const page = await browser.newPage();
     try {
