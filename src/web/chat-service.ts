@@ -17,7 +17,8 @@ const UNAVAILABLE = 'Sorry, the assistant could not answer just now. Please send
 export interface ChatReply { text: string; kind: AiTurnResult['kind']; sources: AiTurnResult['sources']; at: Date }
 
 export interface ChatService {
-  ask(user: { id: string; name: string | null }, text: unknown): Promise<ChatReply>;
+  /** sessionKey: an opaque id of the login session, so chat-log sessions follow logins. */
+  ask(user: { id: string; name: string | null; sessionKey?: string }, text: unknown): Promise<ChatReply>;
   history(userId: string): Promise<ConversationMessage[]>;
 }
 
@@ -51,12 +52,12 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         if (!result || typeof result.text !== 'string' || !result.text.trim()) throw new Error('the AI returned an empty reply');
       } catch (err) {
         logger.error({ err: { message: (err as Error)?.message }, userId: user.id }, '❌ AI admin belum selesai: web chat turn failed');
-        logTurn({ userId: user.id, channel: 'web', userMessages: [{ text, at: askedAt }] });
+        logTurn({ userId: user.id, channel: 'web', sessionKey: user.sessionKey, userMessages: [{ text, at: askedAt }] });
         throw new AppError('ai-unavailable', 503, UNAVAILABLE);
       }
       if (result.kind === 'fallback') {
         // The processor already logged why; its busy text is in the user's language, so it is the message.
-        logTurn({ userId: user.id, channel: 'web', userMessages: [{ text, at: askedAt }], reply: { ...result, at: now() } });
+        logTurn({ userId: user.id, channel: 'web', sessionKey: user.sessionKey, userMessages: [{ text, at: askedAt }], reply: { ...result, at: now() } });
         throw new AppError('ai-unavailable', 503, result.text);
       }
       const repliedAt = now();
@@ -66,7 +67,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       });
       // The processor logs "🤖 AI response generated in …"; this only marks the web side.
       logger.debug({ userId: user.id, latencyMs: result.latencyMs, kind: result.kind }, 'web chat turn stored');
-      logTurn({ userId: user.id, channel: 'web', userMessages: [{ text, at: askedAt }], reply: { ...result, at: repliedAt } });
+      logTurn({ userId: user.id, channel: 'web', sessionKey: user.sessionKey, userMessages: [{ text, at: askedAt }], reply: { ...result, at: repliedAt } });
       return { text: result.text, kind: result.kind, sources: result.sources ?? [], at: repliedAt };
     },
     history: (userId) => history.recent(userId, HISTORY_PAGE),

@@ -26,6 +26,21 @@ describe('chat log behind the web chat', () => {
     } finally { await t.close(); }
   });
 
+  test('when the same user signs in twice without logging out, then each login is its own log session', async () => {
+    const t = await createTestApp();
+    try {
+      const first = await demoSignIn(t.app, 'Wati');
+      await first.agent.post('/api/chat').set('X-CSRF-Token', first.csrf).send({ message: 'Apa itu SLIK?' }).expect(200);
+      const second = await demoSignIn(t.app, 'Wati');
+      expect(second.userId).toBe(first.userId);
+      await second.agent.post('/api/chat').set('X-CSRF-Token', second.csrf).send({ message: 'Apa itu utilisasi?' }).expect(200);
+      await t.deps.chatLogger.flush();
+      const s = await sessions(t.database.db, first.userId);
+      expect(s).toHaveLength(2);
+      expect(s.map((x) => x.message_count)).toEqual([2, 2]);
+    } finally { await t.close(); }
+  });
+
   test('when the log database is down, then the web user still gets the answer and the lost entry is counted', async () => {
     const t = await createTestApp({ env: { SUPABASE_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/chatlog' } });
     try {
