@@ -8,9 +8,14 @@ import type { Logger } from './shared/logger';
 import { createUserRepository, type UserRepository } from './users/user-repository';
 import { createCreditRepository, type CreditRepository } from './credit/credit-repository';
 import { createHistoryRepository, type HistoryRepository } from './conversation/history-repository';
-import { createEchoResponder, type AiResponder } from './ai/types';
-import { createNoopChatLogger, type ChatLogger } from './chatlog/types';
-import { createEmptyKnowledgeBase, type KnowledgeBase } from './knowledge/types';
+import type { AiResponder } from './ai/types';
+import { createAiProcessor } from './ai/processor';
+import type { ChatLogger } from './chatlog/types';
+import { createChatLog } from './chatlog/chatlog-module';
+import type { KnowledgeBase } from './knowledge/types';
+import { createKnowledgeBase } from './knowledge/knowledge-base';
+import { createKnowledgeModule } from './knowledge/knowledge-module';
+import { createWebModule } from './web/web-module';
 import { createWhatsAppModule } from './whatsapp/whatsapp-module';
 
 export interface AppModule {
@@ -50,9 +55,10 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const users = createUserRepository({ db });
   const credit = createCreditRepository({ db });
   const history = createHistoryRepository({ db });
-  const knowledge = opts.overrides?.knowledge ?? createEmptyKnowledgeBase();
-  const chatLogger = opts.overrides?.chatLogger ?? createNoopChatLogger();
-  const ai = opts.overrides?.ai ?? createEchoResponder();
+  const knowledge = opts.overrides?.knowledge ?? createKnowledgeBase({ ...config.knowledge, logger });
+  const chatLog = createChatLog({ config, logger, db, clock: opts.clock, override: opts.overrides?.chatLogger });
+  const chatLogger = chatLog.chatLogger;
+  const ai = opts.overrides?.ai ?? createAiProcessor({ config, logger, knowledge, credit });
 
   const modules: AppModule[] = [];
   const deps: AppDeps = {
@@ -70,10 +76,14 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
     },
   };
   // Capability modules are registered here, in mount order.
+  // [ai] (issue: AI processor): the knowledge base loads in the background after listen
+  modules.push(createKnowledgeModule(knowledge, logger, { dir: config.knowledge.dir }));
   // [whatsapp] (issue: WhatsApp channel)
   if (config.whatsapp.enabled) modules.push(createWhatsAppModule(deps, { clock: opts.clock }));
   // [chatlog] (issue: ChatLogger and analytics)
+  modules.push(chatLog.module);
   // [web] (issue: web chat)
+  modules.push(createWebModule(deps, { clock: opts.clock }));
   return deps;
 }
 

@@ -9,9 +9,14 @@ export interface LoggedTurn {
   userMessages: { text: string; at: Date }[];
   /** The reply that was sent (absent if nothing was sent). */
   reply?: AiTurnResult & { at: Date };
+  /** Web: an opaque id of the login session (e.g. a hash of the express-session id). When it
+   * changes, the open log session ends and a new one starts, so log sessions follow logins. */
+  sessionKey?: string;
 }
 
-export interface ChatLoggerHealth { enabled: boolean; transport: string; queued: number; written: number; failedWrites: number; droppedWrites: number }
+export interface ChatLoggerHealth { enabled: boolean; transport: string; queued: number; written: number; failedWrites: number; droppedWrites: number;
+  /** Last storage error seen (message only) and when: set once a write or read has failed. */
+  lastError?: string; lastErrorAt?: string }
 
 export interface ChatLogger {
   logTurn(turn: LoggedTurn): void;

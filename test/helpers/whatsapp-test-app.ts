@@ -2,6 +2,7 @@
 // post signed webhooks and read what was stored.
 import request from 'supertest';
 import type { AiResponder } from '../../src/ai/types';
+import { createEmptyKnowledgeBase } from '../../src/knowledge/types';
 import { createTestApp, type TestApp } from './test-app';
 import { startFakeGraphServer, type FakeGraphServer } from './fake-graph-server';
 import { metaEnv, signedRequest } from './whatsapp-payloads';
@@ -31,7 +32,8 @@ export async function createWhatsAppTestApp(opts: { bufferMs?: number; ai?: AiRe
   const graph = await startFakeGraphServer();
   const t = await createTestApp({
     env: { ...metaEnv(graph.url), WHATSAPP_BUFFER_MS: String(opts.bufferMs ?? 1000), ...opts.env },
-    build: { overrides: opts.ai ? { ai: opts.ai } : {} },
+    // No PDF loading in the background of channel tests; the AI is the real processor unless given.
+    build: { overrides: { knowledge: createEmptyKnowledgeBase(), ...(opts.ai ? { ai: opts.ai } : {}) } },
     start: opts.start ?? true,
   });
   return {

@@ -98,4 +98,15 @@ describe('WhatsApp message buffer', () => {
     expect(w.graph.sent()[0].to).toBe('US.424242');
     expect(ai.turns[0].userId).toBe('whatsapp_bsuid_US.424242');
   });
+
+  test('when a batch is answered, then the chat log records the user messages and the reply of that turn', async () => {
+    await w.post(textPayload('6281234567810', 'satu')).expect(200);
+    await w.post(textPayload('6281234567810', 'dua')).expect(200);
+    await w.graph.waitFor((g) => g.sent().length >= 1);
+    await sleep(200);
+    await w.deps.chatLogger.flush();
+    const r = await w.database.db.query<{ role: string; content: string; kind: string | null }>(
+      "SELECT role, content, kind FROM chat_messages WHERE user_id = 'whatsapp_6281234567810' AND channel = 'whatsapp' ORDER BY created_at, seq");
+    expect(r.rows.map((m) => [m.role, m.content])).toEqual([['user', 'satu'], ['user', 'dua'], ['assistant', 'Reply to: satu | dua']]);
+  });
 });

@@ -19,7 +19,7 @@ describe('WhatsApp operator endpoints', () => {
         sessions: { activeSessions: 1, sessions: [expect.objectContaining({ userId: 'whatsapp_6281400000001', name: 'Budi', messageCount: 1, pendingReply: true })] },
         isFullyConfigured: false,
         buffer: { windowMs: 600_000, pendingBatches: 1 },
-        chatLog: { enabled: false },
+        chatLog: { enabled: true, transport: expect.any(String) },
         graph: { lastError: null, tokenInvalid: false },
       });
       expect(Object.keys(r.body.webhook)).toEqual(['accessToken', 'phoneNumberId', 'verifyToken', 'appSecret', 'isConfigured']);

@@ -1,0 +1,121 @@
+// OpenRouter chat completions: a timeout on every call, retries with backoff on 408/429/5xx and
+// network errors within a bounded total time, OpenRouter's `models` fallback list, and a model
+// that OpenRouter reports as unknown dropped (logged once) so the fallbacks answer instead.
+import type { Logger } from '../shared/logger';
+import type { ChatMessage } from './prompts';
+
+export interface OpenRouterOptions {
+  url: string;
+  apiKey: string;
+  model: string;
+  fallbackModels: string[];
+  timeoutMs: number;
+  maxRetryMs: number;
+  appName: string;
+  publicUrl: string;
+  logger: Logger;
+  /** First backoff step; doubles per attempt (with jitter), capped at 8 s. */
+  retryBaseMs?: number;
+}
+
+export interface Completion {
+  text: string; model: string; promptTokens: number | null; completionTokens: number | null; latencyMs: number; attempts: number;
+}
+
+export class OpenRouterError extends Error {
+  constructor(message: string, readonly status: number | null, readonly attempts: number, readonly retryable: boolean) {
+    super(message);
+    this.name = 'OpenRouterError';
+  }
+}
+
+export interface OpenRouterClient {
+  complete(messages: ChatMessage[], opts?: { temperature?: number; maxTokens?: number }): Promise<Completion>;
+}
+
+const UNKNOWN_MODEL = /not a valid model|no endpoints found|model .*not found|unknown model|model .*does not exist/i;
+
+export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
+  const log = o.logger.child({ module: 'openrouter' });
+  const gone = new Set<string>(); // models OpenRouter said it does not know; reported once each
+  const base = o.retryBaseMs ?? 500;
+
+  const modelList = () => [o.model, ...o.fallbackModels].filter((m, i, all) => !gone.has(m) && all.indexOf(m) === i);
+
+  async function attempt(messages: ChatMessage[], models: string[], timeoutMs: number, opts: { temperature?: number; maxTokens?: number }) {
+    const body: Record<string, unknown> = {
+      model: models[0], messages, temperature: opts.temperature ?? 0.3, max_tokens: opts.maxTokens ?? 700,
+    };
+    if (models.length > 1) body.models = models;
+    const res = await fetch(o.url, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${o.apiKey}`, 'Content-Type': 'application/json',
+        'HTTP-Referer': o.publicUrl, 'X-Title': o.appName, 'X-OpenRouter-Title': o.appName,
+      },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const raw = await res.text();
+    let json: { error?: { code?: number; message?: string }; model?: string; choices?: { finish_reason?: string; message?: { content?: string | null } }[]; usage?: { prompt_tokens?: number; completion_tokens?: number } } = {};
+    try { json = JSON.parse(raw); } catch { /* non-JSON error page */ }
+    return { res, json, raw };
+  }
+
+  return {
+    async complete(messages, opts = {}) {
+      const started = Date.now();
+      const deadline = started + o.maxRetryMs;
+      let attempts = 0;
+      let lastError: OpenRouterError | null = null;
+      for (;;) {
+        const models = modelList();
+        if (!models.length) throw new OpenRouterError('no usable model left (all unknown to OpenRouter)', 404, attempts, false);
+        attempts++;
+        const timeoutMs = Math.max(100, Math.min(o.timeoutMs, deadline - Date.now()));
+        let retryAfterMs: number | null = null;
+        try {
+          const { res, json, raw } = await attempt(messages, models, timeoutMs, opts);
+          const status = res.ok && json.error ? Number(json.error.code ?? 500) : res.status;
+          const message = json.error?.message ?? (res.ok ? '' : raw.slice(0, 200));
+          if (status >= 200 && status < 300) {
+            const choice = json.choices?.[0];
+            const text = choice?.message?.content?.trim();
+            if (text && choice?.finish_reason !== 'error') {
+              return {
+                text, model: json.model ?? models[0], attempts, latencyMs: Date.now() - started,
+                promptTokens: json.usage?.prompt_tokens ?? null, completionTokens: json.usage?.completion_tokens ?? null,
+              };
+            }
+            lastError = new OpenRouterError('empty answer from the model', 200, attempts, true);
+          } else if ((status === 400 || status === 404) && UNKNOWN_MODEL.test(message) && models.length > 1) {
+            // The message names the unknown id; when it does not, blame the first (the one validated as `model`).
+            const unknown = models.find((m) => message.includes(m)) ?? models[0];
+            gone.add(unknown);
+            const setting = unknown === o.model ? 'OPENROUTER_MODEL' : 'OPENROUTER_FALLBACK_MODELS';
+            log.error({ model: unknown, status, message, remaining: modelList() },
+              `❌ OpenRouter does not know the model "${unknown}" (retired?): fix ${setting}; using ${modelList().join(', ')}`);
+            continue; // immediately, without it
+          } else {
+            const retryable = status === 408 || status === 429 || status >= 500;
+            lastError = new OpenRouterError(`OpenRouter ${status}: ${message || res.statusText}`, status, attempts, retryable);
+            const ra = Number(res.headers.get('retry-after'));
+            if (Number.isFinite(ra) && ra > 0) retryAfterMs = ra * 1000;
+          }
+        } catch (err) {
+          const timedOut = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
+          lastError = new OpenRouterError(timedOut ? `OpenRouter timed out after ${timeoutMs}ms` : `OpenRouter unreachable: ${(err as Error).message}`,
+            timedOut ? 408 : null, attempts, true);
+        }
+        if (!lastError.retryable) throw lastError;
+        const backoff = Math.min(8000, base * 2 ** (attempts - 1)) * (0.75 + Math.random() * 0.5);
+        const wait = Math.max(backoff, retryAfterMs ?? 0);
+        if (Date.now() + wait >= deadline) {
+          throw new OpenRouterError(`${lastError.message} (gave up after ${attempts} attempt(s), ${Date.now() - started}ms)`, lastError.status, attempts, false);
+        }
+        log.warn({ status: lastError.status, attempt: attempts, waitMs: Math.round(wait) }, `OpenRouter call failed, retrying: ${lastError.message}`);
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    },
+  };
+}

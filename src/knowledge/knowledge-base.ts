@@ -1,0 +1,122 @@
+// The knowledge base: every PDF in KNOWLEDGE_DIR, split into passages with file and page,
+// ranked with BM25 for each question and trimmed to a token budget. Reload builds a complete
+// new index beside the old one and swaps it in one assignment: searches (synchronous) always
+// see either the old or the new index, never a half-built one.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../shared/logger';
+import { buildBm25Index, type Bm25Index, type IndexedPassage } from './bm25-index';
+import { CACHE_VERSION, createKbCache } from './kb-cache';
+import { splitPage } from './passage-splitter';
+import { loadPdfPages } from './pdf-loader';
+import type { KnowledgeBase, KnowledgeLoadReport, KnowledgePassage } from './types';
+
+export interface KnowledgeBaseOptions {
+  dir: string;
+  cacheDir: string;
+  /** Default budget of `search` (KB_MAX_PROMPT_TOKENS). */
+  maxPromptTokens: number;
+  logger: Logger;
+  /** Log per-file progress once a load has taken longer than this. */
+  progressAfterMs?: number;
+}
+
+const DEFAULT_LIMIT = 8;
+
+export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
+  const log = opts.logger.child({ module: 'knowledge' });
+  const cache = createKbCache(opts.cacheDir);
+  let index: Bm25Index | null = null;
+  let report: KnowledgeLoadReport | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function load(): Promise<KnowledgeLoadReport> {
+    const started = Date.now();
+    const progressAfter = opts.progressAfterMs ?? 1000;
+    const files = await listPdfs(opts.dir);
+    log.info({ dir: opts.dir, files: files.length }, `📚 Loading knowledge base: ${files.length} PDF file(s) from ${opts.dir}`);
+    const passages: IndexedPassage[] = [];
+    const next: KnowledgeLoadReport = { files: [], failed: [], totalPages: 0, totalPassages: 0, loadedAt: '', durationMs: 0 };
+    const keep = new Set<string>();
+    for (const [i, name] of files.entries()) {
+      const fileStarted = Date.now();
+      const slow = () => Date.now() - started > progressAfter;
+      try {
+        const content = new Uint8Array(await fs.readFile(path.join(opts.dir, name)));
+        const key = cache.key(content);
+        keep.add(key);
+        let entry = cache.get(key);
+        const cached = Boolean(entry);
+        if (!entry) {
+          const pages = await loadPdfPages(content, {
+            onProgress: (done, total) => {
+              if (slow() && done < total) log.info({ file: name, done, total }, `📚 ${name}: ${done}/${total} pages parsed`);
+            },
+          });
+          const filePassages = pages.flatMap((p) => splitPage(name, p.num, p.text));
+          entry = { version: CACHE_VERSION, pages: pages.length, passages: filePassages.map(({ file: _f, ...rest }) => rest) };
+          cache.put(key, entry);
+        }
+        for (const p of entry.passages) passages.push({ ...p, file: name });
+        next.files.push({ file: name, pages: entry.pages, passages: entry.passages.length, cached });
+        next.totalPages += entry.pages;
+        if (slow()) {
+          log.info({ file: name, pages: entry.pages, cached, ms: Date.now() - fileStarted, progress: `${i + 1}/${files.length}` },
+            `📚 Indexed ${i + 1}/${files.length} files (${next.totalPages} pages so far)`);
+        }
+      } catch (err) {
+        const error = (err as Error).message;
+        next.failed.push({ file: name, error });
+        log.warn({ file: name, error }, `⚠️ Knowledge base: skipped ${name}: ${error}`);
+      }
+    }
+    cache.prune(keep);
+    const built = buildBm25Index(passages);
+    next.totalPassages = passages.length;
+    next.loadedAt = new Date().toISOString();
+    next.durationMs = Date.now() - started;
+    index = built; // the swap
+    report = next;
+    log.info({ files: next.files.length, cached: next.files.filter((f) => f.cached).length, failed: next.failed.length, pages: next.totalPages, passages: next.totalPassages, durationMs: next.durationMs },
+      `📚 Knowledge base loaded: ${next.files.length} file(s), ${next.totalPages} pages, ${next.totalPassages} passages` +
+      (next.failed.length ? `, ${next.failed.length} skipped` : '') + ` in ${next.durationMs}ms`);
+    return next;
+  }
+
+  return {
+    search(query, o = {}) {
+      if (!index || !query.trim()) return [];
+      const maxTokens = o.maxTokens ?? opts.maxPromptTokens;
+      const limit = o.limit ?? DEFAULT_LIMIT;
+      const out: KnowledgePassage[] = [];
+      let used = 0;
+      // Look further than `limit` so a long passage that does not fit leaves room for shorter ones.
+      for (const { passage, score } of index.search(query, limit * 3)) {
+        if (out.length >= limit) break;
+        if (used + passage.tokens > maxTokens) continue;
+        used += passage.tokens;
+        out.push({ file: passage.file, page: passage.page, text: passage.text, score, tokens: passage.tokens });
+      }
+      return out;
+    },
+    reload() {
+      // Reloads run one after another: a refresh during the startup load waits, then re-reads.
+      const run = queue.then(load, load);
+      queue = run.catch(() => {});
+      return run;
+    },
+    isLoaded: () => index !== null,
+    lastReport: () => report,
+  };
+}
+
+async function listPdfs(dir: string): Promise<string[]> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return entries.filter((e) => e.isFile() && /\.pdf$/i.test(e.name)).map((e) => e.name).sort();
+}

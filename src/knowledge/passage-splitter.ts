@@ -1,0 +1,39 @@
+// Pure: one page of text → passages of roughly TARGET_WORDS words that keep their file and page.
+// Passages follow the PDF's own line breaks and overlap by one line, so a sentence cut at a
+// boundary is still found whole in one of the two passages.
+import type { IndexedPassage } from './bm25-index';
+import { analyze, estimateTokens } from './text-analyzer';
+
+const TARGET_WORDS = 110;
+
+export function splitPage(file: string, page: number, text: string): IndexedPassage[] {
+  const lines = text.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean)
+    .flatMap((l) => splitLongLine(l));
+  const count = (ls: string[]) => ls.reduce((s, l) => s + l.split(' ').length, 0);
+  const chunks: string[][] = [];
+  if (count(lines) <= TARGET_WORDS * 1.5) {
+    if (lines.length) chunks.push(lines);
+  } else {
+    let current: string[] = [];
+    for (const line of lines) {
+      current.push(line);
+      if (count(current) >= TARGET_WORDS) {
+        chunks.push(current);
+        current = [line];
+      }
+    }
+    if (current.length > 1 || (current.length === 1 && chunks.length === 0)) chunks.push(current);
+  }
+  return chunks.map((ls) => {
+    const body = ls.join('\n');
+    return { file, page, text: body, tokens: estimateTokens(body), terms: analyze(body) };
+  });
+}
+
+function splitLongLine(line: string): string[] {
+  const ws = line.split(' ');
+  if (ws.length <= TARGET_WORDS) return [line];
+  const out: string[] = [];
+  for (let i = 0; i < ws.length; i += TARGET_WORDS / 2) out.push(ws.slice(i, i + TARGET_WORDS / 2).join(' '));
+  return out;
+}

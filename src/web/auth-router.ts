@@ -1,0 +1,94 @@
+// Sign-in and sign-out: /auth/google, /auth/google/callback, /auth/demo, /auth/logout,
+// /auth/providers and GET /api/me. Session middleware is mounted in front of these by web-module.ts.
+import express, { Router, type Request, type Response } from 'express';
+import type { ChatLogger } from '../chatlog/types';
+import type { Logger } from '../shared/logger';
+import { AppError } from '../shared/errors';
+import type { WebAuth } from './auth';
+import { SESSION_COOKIE } from './session-store';
+
+export function createAuthRouter(deps: { auth: WebAuth; chatLogger: ChatLogger; logger: Logger; production: boolean }): Router {
+  const { auth, chatLogger } = deps;
+  const logger = deps.logger.child({ module: 'web' });
+  const router = Router();
+  const json = express.json({ limit: '4kb' });
+  const form = express.urlencoded({ extended: false, limit: '4kb' });
+
+  router.get('/auth/providers', (_req, res) => { res.json(auth.providers); });
+
+  router.get('/auth/google', (req, res, next) => {
+    if (!auth.providers.google) return res.redirect(303, '/?signin=unavailable');
+    auth.passport.authenticate('google', { session: false })(req, res, next);
+  });
+
+  router.get('/auth/google/callback', (req, res, next) => {
+    if (!auth.providers.google) return res.redirect(303, '/?signin=unavailable');
+    auth.passport.authenticate('google', (err: unknown, user: Express.User | false, info: { message?: string } | undefined) => {
+      if (err) {
+        // Token or profile call failed, or Google sent an error: the person sees a sentence, the log the reason.
+        logger.warn({ err: { message: (err as Error).message, name: (err as Error).name } }, 'Google sign-in failed');
+        return res.redirect(303, '/?signin=failed');
+      }
+      if (!user) {
+        const cancelled = req.query.error === 'access_denied';
+        logger.info({ reason: info?.message }, cancelled ? 'Google sign-in cancelled by the user' : 'Google sign-in rejected');
+        return res.redirect(303, cancelled ? '/?signin=cancelled' : '/?signin=failed');
+      }
+      req.logIn(user, (loginErr) => (loginErr ? next(loginErr) : res.redirect(303, '/')));
+    })(req, res, next);
+  });
+
+  if (auth.providers.demo) {
+    router.post('/auth/demo', json, async (req, res, next) => {
+      try {
+        // A JSON body cannot be sent cross-site without a CORS preflight, which we never allow:
+        // that is what keeps another site from signing a visitor in as someone else.
+        if (!req.is('application/json')) throw new AppError('unsupported-media-type', 415, 'Send the name as JSON');
+        const name = (req.body as { name?: unknown } | undefined)?.name;
+        if (typeof name !== 'string' || !name.trim()) throw new AppError('invalid-demo-name', 400, 'Type a name to sign in as a demo user');
+        const user = await auth.signInDemo(name);
+        req.logIn(user, (err) => (err ? next(err) : res.json({ user, csrfToken: auth.csrfToken(req) })));
+      } catch (err) { next(err); }
+    });
+  }
+
+  const signOut = (req: Request, res: Response, next: (err?: unknown) => void) => {
+    const userId = req.user?.id;
+    const done = () => {
+      res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.production });
+      if (req.is('application/x-www-form-urlencoded')) return res.redirect(303, '/');
+      res.json({ signedOut: true });
+    };
+    if (!userId) return done();
+    req.logout((err) => {
+      if (err) return next(err);
+      // logout() regenerated an empty session; nothing worth keeping in it.
+      req.session.destroy(() => {
+        chatLogger.endSession(userId, 'web');
+        logger.info({ userId }, `👋 Web sign-out for user ${userId}`);
+        done();
+      });
+    });
+  };
+  // Not signed in: nothing to protect, answer "signed out". Signed in: the CSRF token is required,
+  // so another site cannot sign people out.
+  router.post('/auth/logout', form, json, (req, res, next) => (req.user ? auth.requireCsrf(req, res, next) : next()), signOut);
+
+  // The original app had a GET /auth/logout link. A GET must not change state (any page could embed
+  // it), so it answers with a one-button form that posts with the token.
+  router.get('/auth/logout', (req, res) => {
+    if (!req.user) return res.redirect(303, '/');
+    res.set('Cache-Control', 'no-store').type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign out</title><link rel="stylesheet" href="/styles.css"></head>
+<body class="simple"><form method="post" action="/auth/logout"><input type="hidden" name="_csrf" value="${auth.csrfToken(req)}">
+<p>Sign out of the chat?</p><button type="submit">Sign out</button> <a href="/">Back to the chat</a></form></body></html>`);
+  });
+
+  router.get('/api/me', (req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    if (!req.user) return next(new AppError('not-signed-in', 401, 'Please sign in first.'));
+    res.json({ user: req.user, csrfToken: auth.csrfToken(req) });
+  });
+
+  return router;
+}
