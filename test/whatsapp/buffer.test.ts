@@ -109,4 +109,17 @@ describe('WhatsApp message buffer', () => {
       "SELECT role, content, kind FROM chat_messages WHERE user_id = 'whatsapp_6281234567810' AND channel = 'whatsapp' ORDER BY created_at, seq");
     expect(r.rows.map((m) => [m.role, m.content])).toEqual([['user', 'satu'], ['user', 'dua'], ['assistant', 'Reply to: satu | dua']]);
   });
+
+  test('when the AI fails unexpectedly once, then the batch is retried a little later and answered once, not lost', async () => {
+    const flaky = recordingAi();
+    let calls = 0;
+    const w2 = await createWhatsAppTestApp({ bufferMs: 300, ai: { async reply(input) { if (++calls === 1) throw new Error('boom'); return flaky.reply(input); } } });
+    try {
+      await w2.post(textPayload('6281234567811', 'tolong')).expect(200);
+      await w2.graph.waitFor((g) => g.sent().length >= 1, 10_000);
+      await sleep(500);
+      expect(w2.graph.sent().map((c) => c.text)).toEqual(['Reply to: tolong']);
+      expect(w2.logs.text()).toContain('batch failed; it will be retried');
+    } finally { await w2.close(); }
+  });
 });
