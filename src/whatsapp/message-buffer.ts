@@ -35,7 +35,6 @@ export interface MessageBuffer {
   candidates(nowMs: number, horizonMs: number, limit: number): Promise<Due[]>;
   claim(key: string, owner: string, nowMs: number, leaseMs: number): Promise<ClaimedBatch | null>;
   renewLease(key: string, owner: string, untilMs: number): Promise<boolean>;
-  saveReply(batchId: number, parts: string[], meta: Record<string, unknown>): Promise<void>;
   recordPartSent(batchId: number, graphMessageId: string, reply?: { parts: string[]; meta: Record<string, unknown> }): Promise<void>;
   markUserReady(key: string): Promise<void>;
   /** Finishes a batch and frees the conversation, in one transaction with `also` (history). Returns the next due time. */
@@ -185,10 +184,6 @@ export function createMessageBuffer(deps: { db: Database }): MessageBuffer {
       await db.query('UPDATE whatsapp_conversations SET user_ready = true WHERE conversation_key = $1 AND NOT user_ready', [key]);
     },
 
-    async saveReply(batchId, parts, meta) {
-      await db.query('UPDATE whatsapp_batches SET reply_parts = $2, reply_meta = $3 WHERE id = $1', [batchId, parts, JSON.stringify(meta)]);
-    },
-
     async recordPartSent(batchId, graphMessageId, reply) {
       // The first record also stores the reply, so a resumed batch sends the rest of the same text.
       await db.query(
@@ -197,7 +192,7 @@ export function createMessageBuffer(deps: { db: Database }): MessageBuffer {
         [batchId, graphMessageId, reply?.parts ?? null, reply ? JSON.stringify(reply.meta) : null]);
     },
 
-    async finish(batch, owner, outcome, nowMs, also) {
+    async finish(batch, _owner, outcome, nowMs, also) {
       return db.transaction(async (tx) => {
         if (also) await also(tx);
         const r = await tx.query<{ due_at: Date | null }>(
@@ -206,7 +201,6 @@ export function createMessageBuffer(deps: { db: Database }): MessageBuffer {
              last_reply_at = CASE WHEN $3 = 'sent' THEN $5::timestamptz ELSE last_reply_at END
            WHERE conversation_key = $1 AND open_batch_id = $2 RETURNING due_at`,
           [batch.key, batch.id, outcome.status, outcome.error ?? null, new Date(nowMs)]);
-        void owner;
         return r.rows[0]?.due_at ?? null;
       });
     },
