@@ -81,6 +81,8 @@ const schema = z.object({
   WHATSAPP_SESSION_TIMEOUT_MINUTES: int(60, 1, 60 * 24 * 30),
   WHATSAPP_RATE_LIMIT_PER_MINUTE: int(20, 0, 10_000),
   WHATSAPP_SANDBOX: bool(false),
+  WHATSAPP_LEASE_MS: int(60_000, 1000, 3_600_000),
+  WHATSAPP_SWEEP_MS: int(2000, 100, 600_000),
 
   OPENROUTER_API_KEY: optionalString,
   OPENROUTER_URL: httpUrl,
@@ -94,6 +96,7 @@ const schema = z.object({
   KB_CACHE_DIR: z.string().optional().default('./data/kb-cache'),
   KB_MAX_PROMPT_TOKENS: int(1500, 100, 100_000),
   HISTORY_MAX_TOKENS: int(1500, 0, 100_000),
+  KB_SYNC_INTERVAL_MS: int(3000, 0, 3_600_000),
 
   GOOGLE_CLIENT_ID: optionalString,
   GOOGLE_CLIENT_SECRET: optionalString,
@@ -189,6 +192,10 @@ function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
       bufferMs: e.WHATSAPP_BUFFER_MS,
       sessionTimeoutMinutes: e.WHATSAPP_SESSION_TIMEOUT_MINUTES,
       rateLimitPerMinute: e.WHATSAPP_RATE_LIMIT_PER_MINUTE,
+      /** How long a claimed batch is exclusive without renewal (a crashed process's batch is resumed after it). */
+      leaseMs: e.WHATSAPP_LEASE_MS,
+      /** How often each process looks for due batches other processes left (safety net behind the timers). */
+      sweepMs: e.WHATSAPP_SWEEP_MS,
     },
     openRouter: {
       apiKey: e.OPENROUTER_API_KEY,
@@ -199,7 +206,7 @@ function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
       maxRetryMs: e.OPENROUTER_MAX_RETRY_MS,
       appName: e.APP_NAME,
     },
-    knowledge: { dir: e.KNOWLEDGE_DIR, cacheDir: e.KB_CACHE_DIR, maxPromptTokens: e.KB_MAX_PROMPT_TOKENS },
+    knowledge: { dir: e.KNOWLEDGE_DIR, cacheDir: e.KB_CACHE_DIR, maxPromptTokens: e.KB_MAX_PROMPT_TOKENS, syncIntervalMs: e.KB_SYNC_INTERVAL_MS },
     historyMaxTokens: e.HISTORY_MAX_TOKENS,
     google: {
       clientId: e.GOOGLE_CLIENT_ID,

@@ -17,6 +17,10 @@ import { createKnowledgeBase } from './knowledge/knowledge-base';
 import { createKnowledgeModule } from './knowledge/knowledge-module';
 import { createWebModule } from './web/web-module';
 import { createWhatsAppModule } from './whatsapp/whatsapp-module';
+import crypto from 'node:crypto';
+import os from 'node:os';
+import { createClusterService, type ClusterService } from './cluster/cluster-service';
+import { createKnowledgeSync } from './knowledge/knowledge-sync';
 
 export interface AppModule {
   name: string;
@@ -40,6 +44,8 @@ export interface AppDeps {
   knowledge: KnowledgeBase;
   ai: AiResponder;
   chatLogger: ChatLogger;
+  /** Coordination between the server processes sharing the database (issue 8). */
+  cluster: ClusterService;
   modules: AppModule[];
   readiness(): Promise<Readiness>;
 }
@@ -55,14 +61,18 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const users = createUserRepository({ db });
   const credit = createCreditRepository({ db });
   const history = createHistoryRepository({ db });
-  const knowledge = opts.overrides?.knowledge ?? createKnowledgeBase({ ...config.knowledge, logger });
-  const chatLog = createChatLog({ config, logger, db, clock: opts.clock, override: opts.overrides?.chatLogger });
+  const cluster = createClusterService({ db, owner: `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}` });
+  const baseKnowledge = opts.overrides?.knowledge ?? createKnowledgeBase({ ...config.knowledge, logger });
+  // refresh-kb on one instance reaches every instance (see knowledge-sync.ts).
+  const kbSync = createKnowledgeSync(baseKnowledge, { cluster, logger, intervalMs: config.knowledge.syncIntervalMs });
+  const knowledge = kbSync.knowledge;
+  const chatLog = createChatLog({ config, logger, db, cluster, clock: opts.clock, override: opts.overrides?.chatLogger });
   const chatLogger = chatLog.chatLogger;
   const ai = opts.overrides?.ai ?? createAiProcessor({ config, logger, knowledge, credit });
 
   const modules: AppModule[] = [];
   const deps: AppDeps = {
-    config, logger, db, users, credit, history, knowledge, ai, chatLogger, modules,
+    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, modules,
     async readiness() {
       try {
         await db.ping();
@@ -77,7 +87,7 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   };
   // Capability modules are registered here, in mount order.
   // [ai] (issue: AI processor): the knowledge base loads in the background after listen
-  modules.push(createKnowledgeModule(knowledge, logger, { dir: config.knowledge.dir }));
+  modules.push(createKnowledgeModule(baseKnowledge, logger, { dir: config.knowledge.dir, sync: kbSync }));
   // [whatsapp] (issue: WhatsApp channel)
   if (config.whatsapp.enabled) modules.push(createWhatsAppModule(deps, { clock: opts.clock }));
   // [chatlog] (issue: ChatLogger and analytics)

@@ -1,6 +1,7 @@
 // Wiring of the chat log for buildDeps: picks the storage (SUPABASE_DATABASE_URL, else supabase-js
 // with SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY, else the main database), makes the logger, the
 // analytics router with the /admin dashboard, and the cleanup timers as one AppModule.
+import type { ClusterService } from '../cluster/cluster-service';
 import type { Config } from '../config';
 import { createPostgresDatabase, type Database } from '../db/database';
 import type { AppModule } from '../deps';
@@ -26,7 +27,7 @@ export function createChatLogTransport(config: Config, logger: Logger, db: Datab
   return createPostgresChatLogTransport({ db, name: 'postgres' });
 }
 
-export function createChatLog(opts: { config: Config; logger: Logger; db: Database; clock?: () => number; override?: ChatLogger;
+export function createChatLog(opts: { config: Config; logger: Logger; db: Database; cluster?: ClusterService; clock?: () => number; override?: ChatLogger;
   /** Timer periods (tests). */ cleanupTiming?: Pick<CleanupOptions, 'sweepEveryMs' | 'deleteEveryMs' | 'firstDeleteAfterMs'> }): ChatLogWiring {
   const { config, logger, clock } = opts;
   if (!config.chatLog.enabled) {
@@ -40,6 +41,7 @@ export function createChatLog(opts: { config: Config; logger: Logger; db: Databa
   const cleanup = createCleanupService({
     transport, logger, clock, whatsappIdleMinutes,
     deleteOld: config.chatLog.cleanupEnabled, oldSessionsDays: config.chatLog.cleanupOldSessionsDays, ...opts.cleanupTiming,
+    claimRun: opts.cluster ? (job, everyMs, nowMs) => opts.cluster!.claimRun(job, everyMs, nowMs) : undefined,
   });
   return {
     chatLogger,

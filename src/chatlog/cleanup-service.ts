@@ -22,6 +22,8 @@ export interface CleanupOptions {
   deleteEveryMs?: number;
   /** Delay of the first deletion after start: let the server settle first. */
   firstDeleteAfterMs?: number;
+  /** Several processes (PM2 cluster): a timed run happens only if this process wins the period (cluster-service.ts). */
+  claimRun?(job: string, everyMs: number, nowMs: number): Promise<boolean>;
 }
 
 export interface CleanupResult { skipped: boolean; sessions: number; messages: number }
@@ -64,15 +66,22 @@ export function createCleanupService(opts: CleanupOptions): CleanupService {
     },
     start() {
       // A failed run is logged and tried again at the next tick; it never stops the timers.
-      const guarded = (name: string, fn: () => Promise<unknown>) => () => {
-        const p = fn().catch((err) => log.warn({ err: { message: (err as Error).message } }, `chat log ${name} failed; will retry at the next run`));
+      const guarded = (name: string, fn: () => Promise<unknown>, everyMs: number) => () => {
+        const once = async () => {
+          if (opts.claimRun && !(await opts.claimRun(`chatlog ${name}`, everyMs, clock()))) {
+            log.debug(`chat log ${name} already done by another process this period; skipped`);
+            return;
+          }
+          await fn();
+        };
+        const p = once().catch((err) => log.warn({ err: { message: (err as Error).message } }, `chat log ${name} failed; will retry at the next run`));
         running.add(p);
         void p.finally(() => running.delete(p));
       };
-      const sweep = guarded('inactivity sweep', service.sweepInactive);
+      const sweep = guarded('inactivity sweep', service.sweepInactive, opts.sweepEveryMs ?? HOUR);
       timers.push(setInterval(sweep, opts.sweepEveryMs ?? HOUR));
       if (opts.deleteOld) {
-        const del = guarded('cleanup', service.deleteOld);
+        const del = guarded('cleanup', service.deleteOld, opts.deleteEveryMs ?? 24 * HOUR);
         timers.push(setTimeout(del, opts.firstDeleteAfterMs ?? MINUTE));
         timers.push(setInterval(del, opts.deleteEveryMs ?? 24 * HOUR));
       }

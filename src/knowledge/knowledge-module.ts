@@ -7,9 +7,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { AppModule } from '../deps';
 import type { Logger } from '../shared/logger';
+import type { KnowledgeSync } from './knowledge-sync';
 import type { KnowledgeBase } from './types';
 
-export function createKnowledgeModule(knowledge: KnowledgeBase, logger: Logger, opts: { dir: string; watchIntervalMs?: number }): AppModule {
+export function createKnowledgeModule(knowledge: KnowledgeBase, logger: Logger, opts: { dir: string; watchIntervalMs?: number; sync?: KnowledgeSync }): AppModule {
   let loading: Promise<unknown> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let seen: string | null = null;
@@ -28,6 +29,7 @@ export function createKnowledgeModule(knowledge: KnowledgeBase, logger: Logger, 
     name: 'knowledge',
     start() {
       void reload();
+      opts.sync?.start();
       const every = opts.watchIntervalMs ?? 60_000;
       if (every > 0) {
         timer = setInterval(() => {
@@ -44,6 +46,7 @@ export function createKnowledgeModule(knowledge: KnowledgeBase, logger: Logger, 
     },
     async stop() {
       if (timer) clearInterval(timer);
+      opts.sync?.stop();
       await loading;
     },
   };

@@ -87,37 +87,51 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
   }
 
   // When many windows end at once, answering them all concurrently makes every one wait behind all
-  // the others in the connection pool's queue (all finish late). A small limit answers them in due
-  // order instead: the first ones go out at once, the total time stays the same.
-  const maxConcurrent = deps.maxConcurrent ?? 32;
+  // the others in the connection pool's queue (all finish late). A limit answers them in due order
+  // instead. Conversations that become due together are claimed together: one statement for up to
+  // `claimBatch` of them (issue 8: round trips, not JavaScript, bound the dispatch rate).
+  const maxConcurrent = deps.maxConcurrent ?? 64;
+  const claimBatch = 64;
   const waiting: string[] = [];
   const queued = new Set<string>();
   let active = 0;
+  let claiming = 0;
 
   function run(key: string): void {
     if (stopped || inflight.has(key) || queued.has(key)) return; // a running batch re-checks the due time when it finishes
-    if (active >= maxConcurrent) { waiting.push(key); queued.add(key); return; }
-    active++;
-    void runNow(key).finally(() => {
-      active--;
-      const next = waiting.shift();
-      if (next !== undefined) { queued.delete(next); run(next); }
-    });
+    waiting.push(key);
+    queued.add(key);
+    // Let the other timers of this tick join the same claim.
+    if (waiting.length === 1) setImmediate(pump);
   }
 
-  async function runNow(key: string): Promise<void> {
-    const p = (async () => {
-      let batch: ClaimedBatch | null;
-      try {
-        batch = await buffer.claim(key, owner, clock(), leaseMs);
-      } catch (err) {
-        log.error({ err, userId: key }, 'could not claim a batch (database unreachable?); the sweep retries');
-        return;
+  function pump(): void {
+    while (!stopped && claiming < 2 && waiting.length && active < maxConcurrent) {
+      const keys = waiting.splice(0, Math.min(claimBatch, maxConcurrent - active));
+      const done = new Map<string, () => void>();
+      for (const k of keys) {
+        queued.delete(k);
+        inflight.set(k, new Promise<void>((r) => done.set(k, r)));
       }
-      if (batch) await answer(batch);
-    })();
-    inflight.set(key, p);
-    try { await p; } finally { inflight.delete(key); }
+      active += keys.length;
+      claiming++;
+      const finished = (k: string) => {
+        inflight.delete(k);
+        done.get(k)!();
+        active--;
+        pump();
+      };
+      void buffer.claimMany(keys, owner, clock(), leaseMs).then((batches) => {
+        claiming--;
+        const claimed = new Set(batches.map((b) => b.key));
+        for (const k of keys) if (!claimed.has(k)) finished(k);
+        for (const b of batches) void answer(b).finally(() => finished(b.key));
+      }, (err) => {
+        claiming--;
+        log.error({ err, keys: keys.length }, 'could not claim batches (database unreachable?); the sweep retries');
+        for (const k of keys) finished(k);
+      });
+    }
   }
 
   async function answer(b: ClaimedBatch): Promise<void> {
@@ -137,7 +151,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
         const typing = last ? graph.markReadAndTyping(last.wamid).catch((err) => log.warn({ err: { message: (err as Error).message } }, 'could not mark as read')) : null;
         if (!b.userReady && !ready.has(b.key)) await ensureUser({ key: b.key, phone: b.phone, bsuid: b.bsuid, profileName: b.profileName });
         userReady = true;
-        const history = await deps.history.recent(b.key);
+        const history = b.history ?? await deps.history.recent(b.key);
         const result = await deps.ai.reply({ userId: b.key, channel: 'whatsapp', messages: b.messages.map((m) => m.content), history, userName: b.profileName });
         parts = splitMessage(markdownToWhatsApp(result.text));
         if (!parts.length) throw new GaveUp('the AI returned an empty reply');
@@ -145,19 +159,23 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
         await typing;
       }
       const fresh = b.replyParts === null;
+      let lastPart: { messageId: string; reply?: { parts: string[]; meta: Record<string, unknown> } } | undefined;
       for (let i = b.partsSent; i < parts.length; i++) {
         const { messageId } = await graph.sendText(b.recipient, parts[i]);
         // Recorded right after each send (the first record also stores the whole reply, so a resumed
-        // batch sends the rest of the same text): a crash between these two lines is the one window
+        // batch sends the rest of the same text); the last part is recorded by finish() in the same
+        // statement that closes the batch. A crash between a send and its record is the one window
         // in which a part could be sent twice (see README, "exactly one reply").
-        await buffer.recordPartSent(b.id, messageId, fresh && i === 0 ? { parts, meta: meta ?? {} } : undefined);
+        const reply = fresh && i === 0 ? { parts, meta: meta ?? {} } : undefined;
+        if (i === parts.length - 1) lastPart = { messageId, reply };
+        else await buffer.recordPartSent(b.id, messageId, reply);
       }
       log.info({ userId: b.key, batchId: b.id, messages: b.messages.length, parts: parts.length, ms: clock() - started }, `✅ Message sent to ${b.recipient}`);
       const replyText = meta?.text ?? parts.join('\n\n');
-      const next = await buffer.finish(b, owner, { status: 'sent' }, clock(), async (tx) => {
-        for (const m of b.messages) await deps.history.append(b.key, 'whatsapp', 'user', m.content, m.sentAt, tx);
-        await deps.history.append(b.key, 'whatsapp', 'assistant', replyText, new Date(clock()), tx);
-      });
+      const next = await buffer.finish(b, owner, {
+        status: 'sent', lastPart,
+        history: [...b.messages.map((m) => ({ role: 'user' as const, content: m.content, at: m.sentAt })), { role: 'assistant' as const, content: replyText, at: new Date(clock()) }],
+      }, clock());
       deps.chatLogger.logTurn({
         userId: b.key, channel: 'whatsapp', userMessages: b.messages.map((m) => ({ text: m.content, at: m.sentAt })),
         reply: { ...(meta ?? placeholderMeta(replyText)), text: replyText, at: new Date(clock()) },
@@ -181,10 +199,11 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
 
   async function finishFailed(b: ClaimedBatch, reason: string, userReady: boolean) {
     try {
-      const next = await buffer.finish(b, owner, { status: 'failed', error: reason.slice(0, 500) }, clock(), async (tx) => {
-        // The AI should still see what the user said, even though no answer went out.
-        if (userReady) for (const m of b.messages) await deps.history.append(b.key, 'whatsapp', 'user', m.content, m.sentAt, tx);
-      });
+      // The AI should still see what the user said, even though no answer went out.
+      const next = await buffer.finish(b, owner, {
+        status: 'failed', error: reason.slice(0, 500),
+        history: userReady ? b.messages.map((m) => ({ role: 'user' as const, content: m.content, at: m.sentAt })) : [],
+      }, clock());
       deps.chatLogger.logTurn({ userId: b.key, channel: 'whatsapp', userMessages: b.messages.map((m) => ({ text: m.content, at: m.sentAt })) });
       if (next) schedule([{ key: b.key, dueAt: next }]);
     } catch (err) {

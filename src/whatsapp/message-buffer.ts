@@ -5,6 +5,10 @@
 import type { Database, Queryable } from '../db/database';
 import type { InboundMessage, StatusEvent } from './parse-webhook';
 import { conversationKey } from './session-service';
+import type { ConversationMessage } from '../ai/types';
+
+/** History messages read with each claim (the history repository's default). */
+const HISTORY_LIMIT = 20;
 
 export interface Due { key: string; dueAt: Date | null }
 
@@ -25,6 +29,17 @@ export interface ClaimedBatch {
   replyParts: string[] | null;
   replyMeta: Record<string, unknown> | null;
   partsSent: number;
+  /** The conversation so far (both channels, oldest first), read with the claim. */
+  history?: ConversationMessage[];
+}
+
+export interface FinishOutcome {
+  status: 'sent' | 'failed';
+  error?: string;
+  /** The last part, sent just now: recorded by the same statement (with the reply when it is the first part). */
+  lastPart?: { messageId: string; reply?: { parts: string[]; meta: Record<string, unknown> } };
+  /** Appended to conversation_messages by the same statement. */
+  history?: { role: 'user' | 'assistant'; content: string; at: Date }[];
 }
 
 export interface MessageBuffer {
@@ -34,11 +49,13 @@ export interface MessageBuffer {
   /** Conversations due before `horizonMs`, or with an abandoned batch, whose lease is free. */
   candidates(nowMs: number, horizonMs: number, limit: number): Promise<Due[]>;
   claim(key: string, owner: string, nowMs: number, leaseMs: number): Promise<ClaimedBatch | null>;
+  /** Claims every due conversation of `keys` whose lease is free, in one statement. */
+  claimMany(keys: string[], owner: string, nowMs: number, leaseMs: number): Promise<ClaimedBatch[]>;
   renewLease(key: string, owner: string, untilMs: number): Promise<boolean>;
   recordPartSent(batchId: number, graphMessageId: string, reply?: { parts: string[]; meta: Record<string, unknown> }): Promise<void>;
   markUserReady(key: string): Promise<void>;
   /** Finishes a batch and frees the conversation, in one transaction with `also` (history). Returns the next due time. */
-  finish(batch: ClaimedBatch, owner: string, outcome: { status: 'sent' | 'failed'; error?: string }, nowMs: number, also?: (tx: Queryable) => Promise<void>): Promise<Date | null>;
+  finish(batch: ClaimedBatch, owner: string, outcome: FinishOutcome, nowMs: number, also?: (tx: Queryable) => Promise<void>): Promise<Date | null>;
   /** Gives the batch back after an unexpected error; it is retried from `retryAtMs`. */
   release(key: string, owner: string, retryAtMs: number): Promise<void>;
   pendingBatches(): Promise<number>;
@@ -46,7 +63,7 @@ export interface MessageBuffer {
 
 export function createMessageBuffer(deps: { db: Database }): MessageBuffer {
   const { db } = deps;
-  return {
+  const buffer: MessageBuffer = {
     async ingest(messages, nowMs, windowMs) {
       if (!messages.length) return { stored: 0, due: [] };
       const cols: string[][] = [[], [], [], [], [], [], [], [], [], [], []];
@@ -125,53 +142,66 @@ export function createMessageBuffer(deps: { db: Database }): MessageBuffer {
     },
 
     async claim(key, owner, nowMs, leaseMs) {
+      return (await buffer.claimMany([key], owner, nowMs, leaseMs))[0] ?? null;
+    },
+
+    async claimMany(keys, owner, nowMs, leaseMs) {
+      if (!keys.length) return [];
       const now = new Date(nowMs);
-      // Three statements in one short transaction: take the lease, open (or resume) the batch with
-      // its messages, link the batch to the conversation.
-      return db.transaction(async (tx) => {
-        const c = await tx.query<{ open_batch_id: number | null; recipient: string; phone: string | null; bsuid: string | null; profile_name: string | null; user_ready: boolean }>(
-          `UPDATE whatsapp_conversations
-           SET lease_owner = $2, lease_until = $3, due_at = CASE WHEN open_batch_id IS NULL THEN NULL ELSE due_at END
-           WHERE conversation_key = $1 AND (due_at <= $4 OR open_batch_id IS NOT NULL) AND (lease_until IS NULL OR lease_until < $4)
-           RETURNING open_batch_id, recipient, phone, bsuid, profile_name, user_ready`,
-          [key, owner, new Date(nowMs + leaseMs), now]);
-        const conv = c.rows[0];
-        if (!conv) return null;
-        type Row = { id: number; attempts: number; reply_parts: string[] | null; reply_meta: Record<string, unknown> | null; parts_sent: number;
-          messages: { wamid: string; type: string; content: string; sent_at: string }[] | null };
-        let row: Row;
-        if (conv.open_batch_id === null) {
-          const r = await tx.query<Row>(
-            `WITH b AS (INSERT INTO whatsapp_batches (conversation_key) VALUES ($1) RETURNING id),
-                  m AS (UPDATE whatsapp_inbound SET batch_id = (SELECT id FROM b)
-                        WHERE conversation_key = $1 AND batch_id IS NULL AND starts_turn
-                        RETURNING wamid, type, content, sent_at, seq)
-             SELECT (SELECT id FROM b) AS id, 1 AS attempts, NULL::text[] AS reply_parts, NULL::jsonb AS reply_meta, 0 AS parts_sent,
-                    (SELECT json_agg(json_build_object('wamid', wamid, 'type', type, 'content', content, 'sent_at', sent_at) ORDER BY sent_at, seq) FROM m) AS messages`,
-            [key]);
-          row = r.rows[0];
-          if (!row.messages?.length) {
-            // Nothing to answer (e.g. only a reaction arrived): undo and free the conversation.
-            await tx.query(`WITH d AS (DELETE FROM whatsapp_batches WHERE id = $2)
-              UPDATE whatsapp_conversations SET lease_owner = NULL, lease_until = NULL WHERE conversation_key = $1`, [key, row.id]);
-            return null;
-          }
-          await tx.query(`WITH b AS (UPDATE whatsapp_batches SET message_count = $3 WHERE id = $2)
-            UPDATE whatsapp_conversations SET open_batch_id = $2 WHERE conversation_key = $1`, [key, row.id, row.messages.length]);
-        } else {
-          const r = await tx.query<Row>(
-            `UPDATE whatsapp_batches b SET attempts = attempts + 1 WHERE id = $1
-             RETURNING id, attempts, reply_parts, reply_meta, parts_sent,
-               (SELECT json_agg(json_build_object('wamid', wamid, 'type', type, 'content', content, 'sent_at', sent_at) ORDER BY sent_at, seq)
-                FROM whatsapp_inbound WHERE batch_id = $1) AS messages`, [conv.open_batch_id]);
-          row = r.rows[0];
-        }
-        return {
-          id: row.id, key, recipient: conv.recipient, phone: conv.phone, bsuid: conv.bsuid, profileName: conv.profile_name, userReady: conv.user_ready,
-          attempts: row.attempts, replyParts: row.reply_parts, replyMeta: row.reply_meta, partsSent: row.parts_sent,
-          messages: (row.messages ?? []).map((m) => ({ wamid: m.wamid, type: m.type, content: m.content, sentAt: new Date(m.sent_at) })),
-        };
-      });
+      // One statement for any number of due conversations (issue 8: round trips dominate dispatch):
+      // take the leases, open a batch per conversation (a pre-allocated id) or resume the open one
+      // (attempts + 1), attach the pending messages to a new batch, and read the recent history.
+      // xmax = 0 tells an inserted batch row from a resumed one.
+      type Row = { conversation_key: string; recipient: string; phone: string | null; bsuid: string | null; profile_name: string | null; user_ready: boolean;
+        id: number; attempts: number; reply_parts: string[] | null; reply_meta: Record<string, unknown> | null; parts_sent: number; fresh: boolean;
+        messages: { wamid: string; type: string; content: string; sent_at: string }[] | null;
+        history: { role: 'user' | 'assistant'; content: string; created_at: string; channel: 'whatsapp' | 'web' }[] | null };
+      const r = await db.query<Row>(
+        `WITH c AS (
+           UPDATE whatsapp_conversations
+           SET lease_owner = $2, lease_until = $3, due_at = CASE WHEN open_batch_id IS NULL THEN NULL ELSE due_at END,
+               open_batch_id = COALESCE(open_batch_id, nextval('whatsapp_batches_id_seq'))
+           WHERE conversation_key = ANY($1::text[]) AND (due_at <= $4 OR open_batch_id IS NOT NULL) AND (lease_until IS NULL OR lease_until < $4)
+           RETURNING conversation_key, open_batch_id, recipient, phone, bsuid, profile_name, user_ready
+         ), b AS (
+           INSERT INTO whatsapp_batches AS wb (id, conversation_key) SELECT open_batch_id, conversation_key FROM c
+           ON CONFLICT (id) DO UPDATE SET attempts = wb.attempts + 1
+           RETURNING id, conversation_key, attempts, reply_parts, reply_meta, parts_sent, (xmax = 0) AS fresh
+         ), m AS (
+           UPDATE whatsapp_inbound i SET batch_id = b.id FROM b
+           WHERE b.fresh AND i.conversation_key = b.conversation_key AND i.batch_id IS NULL AND i.starts_turn
+           RETURNING i.batch_id, i.wamid, i.type, i.content, i.sent_at, i.seq
+         )
+         SELECT c.conversation_key, c.recipient, c.phone, c.bsuid, c.profile_name, c.user_ready,
+                b.id, b.attempts, b.reply_parts, b.reply_meta, b.parts_sent, b.fresh,
+                COALESCE(
+                  (SELECT json_agg(json_build_object('wamid', wamid, 'type', type, 'content', content, 'sent_at', sent_at) ORDER BY sent_at, seq) FROM m WHERE m.batch_id = b.id),
+                  (SELECT json_agg(json_build_object('wamid', wamid, 'type', type, 'content', content, 'sent_at', sent_at) ORDER BY sent_at, seq) FROM whatsapp_inbound WHERE batch_id = b.id)
+                ) AS messages,
+                (SELECT json_agg(json_build_object('role', role, 'content', content, 'created_at', created_at, 'channel', channel) ORDER BY id)
+                 FROM (SELECT id, role, content, created_at, channel FROM conversation_messages WHERE user_id = c.conversation_key ORDER BY id DESC LIMIT $5) h) AS history
+         FROM c JOIN b ON b.id = c.open_batch_id`,
+        [keys, owner, new Date(nowMs + leaseMs), now, HISTORY_LIMIT]);
+      const out: ClaimedBatch[] = [];
+      const empty: Row[] = [];
+      for (const row of r.rows) {
+        if (!row.messages?.length) { empty.push(row); continue; }
+        out.push({
+          id: row.id, key: row.conversation_key, recipient: row.recipient, phone: row.phone, bsuid: row.bsuid, profileName: row.profile_name,
+          userReady: row.user_ready, attempts: row.attempts, replyParts: row.reply_parts, replyMeta: row.reply_meta, partsSent: row.parts_sent,
+          messages: row.messages.map((m) => ({ wamid: m.wamid, type: m.type, content: m.content, sentAt: new Date(m.sent_at) })),
+          history: (row.history ?? []).map((h) => ({ role: h.role, text: h.content, at: new Date(h.created_at), channel: h.channel })),
+        });
+      }
+      if (empty.length) {
+        // Nothing to answer (e.g. only a reaction arrived): undo and free those conversations.
+        await db.query(
+          `WITH d AS (DELETE FROM whatsapp_batches WHERE id = ANY($2::bigint[]))
+           UPDATE whatsapp_conversations SET lease_owner = NULL, lease_until = NULL, open_batch_id = NULL
+           WHERE conversation_key = ANY($1::text[]) AND lease_owner = $3`,
+          [empty.map((e) => e.conversation_key), empty.map((e) => e.id), owner]);
+      }
+      return out;
     },
 
     async renewLease(key, owner, untilMs) {
@@ -193,14 +223,34 @@ export function createMessageBuffer(deps: { db: Database }): MessageBuffer {
     },
 
     async finish(batch, _owner, outcome, nowMs, also) {
+      const history = outcome.history ?? [];
+      const last = outcome.lastPart;
+      // One statement (issue 8): record the last sent part (and the reply when it was a single
+      // part), close the batch, free the conversation and append the turn to the history. The
+      // crash window between the Graph call and this commit is the same as with a separate record.
+      const sql = `WITH b AS (
+           UPDATE whatsapp_batches SET status = $3, error = $4, finished_at = $5, message_count = $6,
+             parts_sent = parts_sent + CASE WHEN $7::text IS NULL THEN 0 ELSE 1 END,
+             graph_message_ids = CASE WHEN $7::text IS NULL THEN graph_message_ids ELSE array_append(graph_message_ids, $7::text) END,
+             reply_parts = COALESCE($8::text[], reply_parts), reply_meta = COALESCE($9::jsonb, reply_meta)
+           WHERE id = $2
+         ), h AS (
+           INSERT INTO conversation_messages (user_id, channel, role, content, created_at)
+           SELECT $1, 'whatsapp', role, content, created_at::timestamptz FROM unnest($10::text[], $11::text[], $12::text[]) AS t(role, content, created_at)
+         )
+         UPDATE whatsapp_conversations SET open_batch_id = NULL, lease_owner = NULL, lease_until = NULL,
+           last_reply_at = CASE WHEN $3 = 'sent' THEN $5::timestamptz ELSE last_reply_at END
+         WHERE conversation_key = $1 AND open_batch_id = $2 RETURNING due_at`;
+      const params = [batch.key, batch.id, outcome.status, outcome.error ?? null, new Date(nowMs), batch.messages.length,
+        last?.messageId ?? null, last?.reply?.parts ?? null, last?.reply ? JSON.stringify(last.reply.meta) : null,
+        history.map((h) => h.role), history.map((h) => h.content), history.map((h) => h.at.toISOString())];
+      if (!also) {
+        const r = await db.query<{ due_at: Date | null }>(sql, params);
+        return r.rows[0]?.due_at ?? null;
+      }
       return db.transaction(async (tx) => {
-        if (also) await also(tx);
-        const r = await tx.query<{ due_at: Date | null }>(
-          `WITH b AS (UPDATE whatsapp_batches SET status = $3, error = $4, finished_at = $5 WHERE id = $2)
-           UPDATE whatsapp_conversations SET open_batch_id = NULL, lease_owner = NULL, lease_until = NULL,
-             last_reply_at = CASE WHEN $3 = 'sent' THEN $5::timestamptz ELSE last_reply_at END
-           WHERE conversation_key = $1 AND open_batch_id = $2 RETURNING due_at`,
-          [batch.key, batch.id, outcome.status, outcome.error ?? null, new Date(nowMs)]);
+        await also(tx);
+        const r = await tx.query<{ due_at: Date | null }>(sql, params);
         return r.rows[0]?.due_at ?? null;
       });
     },
@@ -216,4 +266,5 @@ export function createMessageBuffer(deps: { db: Database }): MessageBuffer {
       return r.rows[0].n;
     },
   };
+  return buffer;
 }

@@ -46,7 +46,7 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
   const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   const batches = graph ? createBatchService({
     buffer, sessions, graph, ai: deps.ai, history: deps.history, chatLogger: deps.chatLogger, logger, clock, owner,
-    sweepMs: opts.sweepMs, leaseMs: opts.leaseMs,
+    sweepMs: opts.sweepMs ?? config.whatsapp.sweepMs, leaseMs: opts.leaseMs ?? config.whatsapp.leaseMs,
   }) : null;
   const inbound = credentials ? createInboundService({ buffer, batches, logger, clock, windowMs, phoneNumberId: credentials.phoneNumberId }) : null;
   const status = createStatusService({ app: deps, credentials, sessions, buffer, state, clock, inFlight: () => batches?.inFlight() ?? 0 });
@@ -56,7 +56,11 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
   router.use(createStatusRouter({ adminToken: config.adminToken, status, knowledge: deps.knowledge, logger }));
 
   let cleanup: NodeJS.Timeout | null = null;
-  const closeInactive = () => sessions.closeInactive(clock()).catch((err) => logger.warn({ err, module: 'whatsapp' }, 'session cleanup failed'));
+  const cleanupEveryMs = opts.cleanupIntervalMs ?? 60 * 60_000;
+  // Once per period for the whole cluster (the UPDATE is idempotent anyway; this saves the others the work).
+  const closeInactive = () => deps.cluster.claimRun('whatsapp session cleanup', cleanupEveryMs, clock())
+    .then((won) => (won ? sessions.closeInactive(clock()) : 0))
+    .catch((err) => logger.warn({ err: { message: (err as Error).message }, module: 'whatsapp' }, 'session cleanup failed'));
   return {
     name: 'whatsapp',
     router,
@@ -67,7 +71,7 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
       }
       batches?.start();
       void closeInactive();
-      cleanup = setInterval(() => void closeInactive(), opts.cleanupIntervalMs ?? 60 * 60_000).unref();
+      cleanup = setInterval(() => void closeInactive(), cleanupEveryMs).unref();
     },
     async stop() {
       if (cleanup) clearInterval(cleanup);
