@@ -1,13 +1,16 @@
-// Reply-dispatch delay after the buffer window ends, 1,000 conversations due at once, instant AI
-// (the placeholder echo): time from the end of each conversation's window to the moment its reply
-// reaches the (fake) Graph API. Baseline in the same run: the seed's in-memory setTimeout debounce.
+// Reply-dispatch delay after the buffer window ends, instant AI (offline processor, no model call):
+// time from the end of each conversation's window to the moment its reply reaches the (fake) Graph
+// API. Baseline in the same run: the seed's in-memory setTimeout debounce.
 // Delay is measured from (request start + window): an upper bound of the real delay.
-// Usage: npm run build && node bench/whatsapp-dispatch.js [conversations] [windowMs]
+// spreadMs = 0: every webhook as fast as possible (all windows end within the ingest time: the worst
+// case); spreadMs > 0: the conversations' first messages are spread evenly over that time (a stream).
+// Usage: npm run build && node bench/whatsapp-dispatch.js [conversations] [windowMs] [spreadMs]
 const http = require('node:http');
 const path = require('node:path');
 const { waitReady, createDatabase, startProcess, serverEnv, textPayload, sign, pct, META } = require('./_bench-util');
 const conversations = Number(process.argv[2] || 1000);
 const windowMs = Number(process.argv[3] || 5000);
+const spreadMs = Number(process.argv[4] || 0);
 
 function fakeGraph() {
   const arrivals = new Map();
@@ -25,14 +28,22 @@ function fakeGraph() {
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${server.address().port}`, arrivals, close: () => server.close() })));
 }
 
+// Resident memory of the server process (Linux): sampled before the round and right after the
+// last webhook, while every conversation is buffered and none answered yet (window > ingest time).
+const rssKb = (pid) => { try { return Number(/VmRSS:\s+(\d+)/.exec(require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8'))[1]); } catch { return NaN; } };
+
 async function round(srv, graph, phones, text) {
   graph.arrivals.clear();
+  const rssBefore = rssKb(srv.child.pid);
   const starts = new Map();
   let next = 0;
   const t0 = Date.now();
   await Promise.all(Array.from({ length: 50 }, async () => {
     while (next < phones.length) {
-      const phone = phones[next++];
+      const i = next++;
+      const phone = phones[i];
+      const at = t0 + (spreadMs * i) / phones.length;
+      if (at > Date.now()) await new Promise((r) => setTimeout(r, at - Date.now()));
       const body = textPayload(phone, text);
       starts.set(phone, Date.now());
       const r = await fetch(`${srv.url}/webhook/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) }, body });
@@ -40,10 +51,11 @@ async function round(srv, graph, phones, text) {
     }
   }));
   const ingestMs = Date.now() - t0;
-  const deadline = Date.now() + windowMs + 60_000;
+  const bytesPerConversation = Math.round(((rssKb(srv.child.pid) - rssBefore) * 1024) / phones.length);
+  const deadline = Date.now() + windowMs + 120_000;
   while (phones.some((p) => !graph.arrivals.has(p)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const delays = phones.filter((p) => graph.arrivals.has(p)).map((p) => graph.arrivals.get(p) - (starts.get(p) + windowMs));
-  return { replied: delays.length, ingestMs, p50ms: pct(delays, 50), p99ms: pct(delays, 99), maxMs: Math.max(...delays) };
+  return { replied: delays.length, spreadMs, ingestMs, p50ms: pct(delays, 50), p99ms: pct(delays, 99), maxMs: Math.max(...delays), bytesPerConversation };
 }
 
 async function run(name, file, env, graph) {
@@ -74,5 +86,5 @@ async function run(name, file, env, graph) {
     g2.close();
   } finally { await db.drop(); }
   console.table(results);
-  console.log(JSON.stringify({ bench: 'whatsapp-dispatch', windowMs, results }));
+  console.log(JSON.stringify({ bench: 'whatsapp-dispatch', windowMs, spreadMs, results }));
 })().catch((err) => { console.error(err); process.exit(1); });

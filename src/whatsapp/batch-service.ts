@@ -48,7 +48,10 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
   const log = deps.logger.child({ module: 'whatsapp-batch' });
   const leaseMs = deps.leaseMs ?? 60_000;
   const sweepMs = deps.sweepMs ?? 2000;
-  const keepAliveMs = deps.keepAliveMs ?? 15_000;
+  const typingEveryMs = deps.keepAliveMs ?? 15_000;
+  // The lease is renewed well before it runs out, whatever WHATSAPP_LEASE_MS is: a lease shorter than
+  // the typing period would expire mid-send and let another process resume (and re-send) the batch.
+  const renewEveryMs = Math.min(typingEveryMs, Math.max(50, Math.floor(leaseMs / 4)));
   const timers = new Map<string, NodeJS.Timeout>();
   const inflight = new Map<string, Promise<void>>();
   let sweeper: NodeJS.Timeout | null = null;
@@ -140,10 +143,14 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
     let parts = b.replyParts;
     let meta = b.replyMeta as (AiTurnResult & Record<string, unknown>) | null;
     let userReady = parts !== null;
+    let typedAt = clock();
     const keepAlive = setInterval(() => {
       buffer.renewLease(b.key, owner, clock() + leaseMs).catch(() => {});
-      if (!parts && last) graph.markReadAndTyping(last.wamid).catch(() => {});
-    }, keepAliveMs).unref();
+      if (!parts && last && clock() - typedAt >= typingEveryMs) {
+        typedAt = clock();
+        graph.markReadAndTyping(last.wamid).catch(() => {});
+      }
+    }, renewEveryMs).unref();
     try {
       if (b.attempts > MAX_ATTEMPTS) throw new GaveUp(`gave up after ${MAX_ATTEMPTS} attempts`);
       if (!parts) {

@@ -68,6 +68,9 @@ export async function startFakeGraphServer(opts: { port?: number } = {}): Promis
       const scripted = idx >= 0 ? script.splice(idx, 1)[0].response : always;
       if (delay || scripted?.delayMs) await new Promise((r) => setTimeout(r, (scripted?.delayMs ?? 0) + delay));
       if (scripted?.hangUp) { calls.push({ ...call, status: 0 }); req.socket.destroy(); return; }
+      // The client gave up (its timeout) before we answered: modelled as a request Meta never
+      // processed, so it is not counted as delivered (status 0).
+      if (res.destroyed || req.socket.destroyed) { calls.push({ ...call, status: 0 }); return; }
       if (!m || req.method !== 'POST') {
         call.status = 404;
         calls.push(call);
