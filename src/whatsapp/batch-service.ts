@@ -175,14 +175,14 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
         // in which a part could be sent twice (see README, "exactly one reply").
         const reply = fresh && i === 0 ? { parts, meta: meta ?? {} } : undefined;
         if (i === parts.length - 1) lastPart = { messageId, reply };
-        else await buffer.recordPartSent(b.id, messageId, reply);
+        else await persist(b, () => buffer.recordPartSent(b.id, messageId, reply));
       }
       log.info({ userId: b.key, batchId: b.id, messages: b.messages.length, parts: parts.length, ms: clock() - started }, `✅ Message sent to ${b.recipient}`);
       const replyText = meta?.text ?? parts.join('\n\n');
-      const next = await buffer.finish(b, owner, {
+      const next = await persist(b, () => buffer.finish(b, owner, {
         status: 'sent', lastPart,
         history: [...b.messages.map((m) => ({ role: 'user' as const, content: m.content, at: m.sentAt })), { role: 'assistant' as const, content: replyText, at: new Date(clock()) }],
-      }, clock());
+      }, clock()));
       deps.chatLogger.logTurn({
         userId: b.key, channel: 'whatsapp', userMessages: b.messages.map((m) => ({ text: m.content, at: m.sentAt })),
         reply: { ...(meta ?? placeholderMeta(replyText)), text: replyText, at: new Date(clock()) },
@@ -201,6 +201,23 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
       }
     } finally {
       clearInterval(keepAlive);
+    }
+  }
+
+  // After Graph accepted a part, recording it must not give up on a database error: a batch given
+  // back unrecorded would be resumed and the part sent again (found by the fault suite with the
+  // database restarted mid-load). Retries until the database answers; the lease keeps being renewed
+  // meanwhile, so an outage shorter than WHATSAPP_LEASE_MS cannot duplicate a reply.
+  async function persist<T>(b: ClaimedBatch, write: () => Promise<T>): Promise<T> {
+    const started = clock();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await write();
+      } catch (err) {
+        if (clock() - started > 10 * 60_000) throw err;
+        if (attempt === 0) log.warn({ err: { message: (err as Error).message }, userId: b.key, batchId: b.id }, 'could not record a sent reply (database unreachable?); retrying');
+        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+      }
     }
   }
 
