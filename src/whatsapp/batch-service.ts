@@ -110,7 +110,11 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
 
   function pump(): void {
     while (!stopped && claiming < 2 && waiting.length && active < maxConcurrent) {
-      const keys = waiting.splice(0, Math.min(claimBatch, maxConcurrent - active));
+      // While a claim is in flight, wait for a useful number of free slots rather than claiming
+      // conversations one by one as single batches finish (that would undo the batching).
+      const free = maxConcurrent - active;
+      if (claiming > 0 && free < Math.min(waiting.length, 16)) break;
+      const keys = waiting.splice(0, Math.min(claimBatch, free));
       const done = new Map<string, () => void>();
       for (const k of keys) {
         queued.delete(k);
@@ -126,11 +130,13 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
       };
       void buffer.claimMany(keys, owner, clock(), leaseMs).then((batches) => {
         claiming--;
+        pump();
         const claimed = new Set(batches.map((b) => b.key));
         for (const k of keys) if (!claimed.has(k)) finished(k);
         for (const b of batches) void answer(b).finally(() => finished(b.key));
       }, (err) => {
         claiming--;
+        pump();
         log.error({ err, keys: keys.length }, 'could not claim batches (database unreachable?); the sweep retries');
         for (const k of keys) finished(k);
       });
