@@ -1,5 +1,6 @@
 // PM2: `pm2 start ecosystem.config.cjs` (or the seed's `pm2 start dist/server.js --name "ai-chat-whatsapp"`).
 // Several instances need DATABASE_URL (a PostgreSQL server): the embedded database is single-process.
+// What the instances coordinate through the database: README, "Several instances (PM2 cluster)".
 module.exports = {
   apps: [
     {
