@@ -48,8 +48,11 @@ export class Cluster {
     return s;
   }
   async startAll() { await Promise.all(this.servers.map((_, i) => this.start(i))); }
-  async kill9(i: number) { const s = this.servers[i]; this.servers[i] = null; this.kills++; await s?.kill9(); }
-  alive(): ServerProcess[] { return this.servers.filter((s): s is ServerProcess => s !== null && s.child.exitCode === null); }
+  /** The killed process stays in the rotation until it is restarted, like a load balancer that has not noticed yet. */
+  async kill9(i: number) { this.kills++; await this.servers[i]?.kill9(); }
+  isDown(i: number) { const s = this.servers[i]; return !s || s.child.exitCode !== null || s.child.signalCode !== null; }
+  targets(): ServerProcess[] { return this.servers.filter((s): s is ServerProcess => s !== null); }
+  alive(): ServerProcess[] { return this.servers.filter((s, i): s is ServerProcess => s !== null && !this.isDown(i)); }
   async stopAll() { for (const s of this.servers.splice(0)) await s?.kill9(); }
   output() { return this.servers.map((s) => s?.output() ?? '').join('\n'); }
 }
@@ -66,8 +69,8 @@ export async function deliver(cluster: Cluster, payload: unknown, stats: Deliver
   const deadline = Date.now() + (opts.deadlineMs ?? 90_000);
   const seen: number[] = [];
   for (let attempt = 0; ; attempt++) {
-    const alive = cluster.alive();
-    const target = alive.length ? alive[((opts.pick ?? 0) + attempt) % alive.length] : null;
+    const all = cluster.targets();
+    const target = all.length ? all[((opts.pick ?? 0) + attempt) % all.length] : null;
     if (target) {
       stats.deliveries++;
       try {

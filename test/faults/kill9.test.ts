@@ -46,7 +46,7 @@ function random(seed: number) {
       for (const at of killTimes) {
         await sleep(Math.max(0, t0 + at - Date.now()));
         const i = rnd() < 0.5 ? 0 : 1;
-        if (!cluster.servers[i]) continue;
+        if (cluster.isDown(i)) continue;
         await cluster.kill9(i);
         await sleep(300 + rnd() * 1200);
         await cluster.start(i);
@@ -61,7 +61,7 @@ function random(seed: number) {
       await deliver(cluster, payloadOf(c.phone, c.messages[1]), stats, { pick: i + 1 });
     }));
     await killer;
-    if (!cluster.servers.every(Boolean)) await Promise.all(cluster.servers.map((s, i) => (s ? null : cluster.start(i))));
+    await Promise.all(cluster.servers.map((_, i) => (cluster.isDown(i) ? cluster.start(i) : null)));
     await settle(database.db, graph, conversations, { timeoutMs: 60_000, quietMs: 4000 });
 
     const t = await tally(`kill -9 x${cluster.kills} (seed ${seed}, at ${killTimes.join('/')} ms; ${stats.networkErrors} refused deliveries re-sent)`, database.db, graph, conversations);
