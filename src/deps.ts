@@ -17,6 +17,7 @@ import { createKnowledgeBase } from './knowledge/knowledge-base';
 import { createKnowledgeModule } from './knowledge/knowledge-module';
 import { createWebModule } from './web/web-module';
 import { createWhatsAppModule } from './whatsapp/whatsapp-module';
+import { createSandboxModule } from './whatsapp/sandbox/sandbox-module';
 
 export interface AppModule {
   name: string;
@@ -79,7 +80,11 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   // [ai] (issue: AI processor): the knowledge base loads in the background after listen
   modules.push(createKnowledgeModule(knowledge, logger, { dir: config.knowledge.dir }));
   // [whatsapp] (issue: WhatsApp channel)
-  if (config.whatsapp.enabled) modules.push(createWhatsAppModule(deps, { clock: opts.clock }));
+  // [sandbox] (issue 7): outside production without META_*, the server is its own Meta; its
+  // credentials replace META_* and its routes sit in front of the webhook (see sandbox-module.ts).
+  const sandbox = config.whatsapp.enabled && config.whatsapp.sandbox ? createSandboxModule(deps, { clock: opts.clock }) : null;
+  if (sandbox) modules.push(sandbox);
+  if (config.whatsapp.enabled) modules.push(createWhatsAppModule(deps, { clock: opts.clock, ...(sandbox ? { credentials: sandbox.credentials } : {}) }));
   // [chatlog] (issue: ChatLogger and analytics)
   modules.push(chatLog.module);
   // [web] (issue: web chat)
