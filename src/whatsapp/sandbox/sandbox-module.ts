@@ -42,7 +42,7 @@ export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'd
     async start() {
       await service.load();
       logger.info({ module: 'whatsapp-sandbox', page: `${config.publicUrl}/sandbox` },
-        `🧪 WhatsApp sandbox on (no Meta account needed): open ${config.publicUrl}/sandbox or run npm run simulate -- --from +62812345678 "halo"`);
+        `🧪 WhatsApp sandbox on (no Meta account needed): open ${config.publicUrl}/sandbox or run: npm run simulate -- --from <phone> "halo"`);
     },
   };
 }
