@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createSandboxTestApp, type SandboxTestApp } from '../helpers/sandbox-app';
-import { startFakeOpenRouter, type FakeOpenRouter } from '../helpers/fake-openrouter-server';
+import { completion, startFakeOpenRouter, type FakeOpenRouter } from '../helpers/fake-openrouter-server';
 
 const RESULTS = path.resolve(__dirname, '../../test-results');
 
@@ -47,8 +47,12 @@ describe('sandbox page in Chromium', () => {
 
   test('when two messages are sent in a row on a laptop, then ONE merged reply arrives and the panel shows the payloads', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    openRouter.script({ ...completion(openRouter.defaultText), delayMs: 2500 }); // a slow model: time to see "typing…"
     const problems = await chat(page, '+62 812-3456-7890', 'Budi');
     await page.screenshot({ path: path.join(RESULTS, 'sandbox-buffer-laptop.png') });
+    await page.locator('.messages .typing').waitFor({ timeout: 20_000 });
+    await expect(page.locator('#presence').textContent()).resolves.toBe('typing…');
+    await page.screenshot({ path: path.join(RESULTS, 'sandbox-typing-laptop.png') });
     await page.locator('.msg.bot').first().waitFor({ timeout: 20_000 });
     await page.locator('#buffer').waitFor({ state: 'hidden' });
     await expect(page.locator('.msg.bot').count()).resolves.toBe(1);

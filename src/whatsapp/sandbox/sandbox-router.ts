@@ -20,7 +20,8 @@ export function createSandboxRouter(deps: {
   const router = Router();
   const admin = requireAdmin(deps.adminToken);
 
-  router.use(helmet({
+  // Scoped to /sandbox: this router sits in front of every other module's routes.
+  router.use('/sandbox', helmet({
     contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'upgrade-insecure-requests': null } },
     strictTransportSecurity: false,
   }));
