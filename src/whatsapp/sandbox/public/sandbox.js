@@ -133,22 +133,28 @@
     el.hidden = false;
   }
 
+  // One request at a time: a poll asked for while one is in flight runs right after it, so two
+  // answers for the same cursor never both land in the panel.
   function poll() {
     clearTimeout(state.timer);
+    if (state.inflight) { state.again = true; return; }
     var phone = state.phone;
     if (!phone) { state.timer = setTimeout(poll, 700); return; }
+    state.inflight = true;
     api('/conversation?phone=' + phone + '&after=' + state.afterId).then(function (view) {
       if (phone !== state.phone) return;
       showError('');
-      view.events.forEach(function (e) { state.afterId = Math.max(state.afterId, e.id); });
-      renderEvents(view.events);
+      var fresh = view.events.filter(function (e) { return e.id > state.afterId; });
+      fresh.forEach(function (e) { state.afterId = Math.max(state.afterId, e.id); });
+      renderEvents(fresh);
       state.view = view;
       renderMessages(view);
       state.pending = view.pending; state.dueAt = view.dueAt;
       renderBuffer();
       $('presence').textContent = view.typing ? 'typing…' : 'online';
     }).catch(function (err) { showError(err.message); }).then(function () {
-      state.timer = setTimeout(poll, 700);
+      state.inflight = false;
+      if (state.again) { state.again = false; poll(); } else state.timer = setTimeout(poll, 700);
     });
   }
 
