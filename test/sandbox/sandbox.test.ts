@@ -7,7 +7,8 @@ import { verifySignature } from '../../src/whatsapp/signature';
 import { createTestApp } from '../helpers/test-app';
 import { recordingAi } from '../helpers/whatsapp-test-app';
 import { createSandboxTestApp, eventually, type SandboxTestApp } from '../helpers/sandbox-app';
-import { signedRequest, textPayload } from '../helpers/whatsapp-payloads';
+import { metaEnv, signedRequest, textPayload } from '../helpers/whatsapp-payloads';
+import { startFakeGraphServer } from '../helpers/fake-graph-server';
 
 interface Conversation {
   messages: { id: string; from: 'user' | 'bot'; text: string; read: boolean }[];
@@ -129,6 +130,33 @@ describe('WhatsApp sandbox', () => {
     expect(res.text).toContain('<script src="/sandbox/sandbox.js"');
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     expect(res.headers['content-security-policy']).not.toContain('unsafe-inline\'; script');
+  });
+});
+
+describe('WhatsApp sandbox on demand and at start', () => {
+  test('when WHATSAPP_SANDBOX=true while META_* are set, then the sandbox answers and nothing reaches the configured Graph API', async () => {
+    const meta = await startFakeGraphServer();
+    const t = await createSandboxTestApp({ ai: recordingAi(), bufferMs: 100, env: { ...metaEnv(meta.url), WHATSAPP_SANDBOX: 'true' } });
+    try {
+      expect((await send(t, 'halo', '+6281398765432')).status).toBe(200);
+      const c = await eventually(async () => {
+        const x = await conversation(t, '6281398765432');
+        return x.messages.some((m) => m.from === 'bot') && !x.pending ? x : undefined;
+      });
+      expect(c.messages.at(-1)).toMatchObject({ from: 'bot', text: 'Reply to: halo' });
+      expect(meta.calls).toEqual([]);
+    } finally { await t.close(); await meta.close(); }
+  });
+
+  test('when a webhook arrives before the sandbox secrets can be read, then it gets 503 (delivered again later), not 401', async () => {
+    const t = await createTestApp({ build: { overrides: { ai: recordingAi() } } });
+    try {
+      await t.database.db.close();
+      const { body, headers } = signedRequest(textPayload('6281234567890', 'halo'), 'whatever');
+      const res = await request(t.app).post('/webhook/whatsapp').set(headers).send(body);
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe('sandbox-starting');
+    } finally { await t.close().catch(() => {}); }
   });
 });
 

@@ -25,6 +25,8 @@ export function createSandboxRouter(deps: {
     contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'upgrade-insecure-requests': null } },
     strictTransportSecurity: false,
   }));
+  // JSON only: another web page open in the same browser can only send a JSON POST after a CORS
+  // preflight this server never grants, so it cannot make the sandbox send messages.
   router.use('/sandbox/api', admin, express.json({ limit: '64kb' }));
 
   router.get('/sandbox/api/info', (_req, res) => {
