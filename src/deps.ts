@@ -25,6 +25,8 @@ export interface AppModule {
   mountPath?: string;
   /** Background work (timers, sweeps); started after the server listens. */
   start?(): Promise<void> | void;
+  /** Told the port once the server listens (the sandbox calls itself on it). */
+  listening?(address: { port: number }): void;
   /** Stops intake and drains; called on shutdown in reverse order. */
   stop?(): Promise<void> | void;
 }

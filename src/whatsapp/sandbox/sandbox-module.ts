@@ -39,6 +39,7 @@ export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'd
     router,
     credentials: service.credentials,
     service,
+    listening({ port }) { service.learnPort(port); },
     async start() {
       await service.load();
       logger.info({ module: 'whatsapp-sandbox', page: `${config.publicUrl}/sandbox` },

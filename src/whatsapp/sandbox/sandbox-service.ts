@@ -22,8 +22,8 @@ export function createSandboxService(deps: { config: Config; logger: Logger; rep
   const clock = deps.clock ?? Date.now;
   let secrets: SandboxSecrets | null = null;
   let loading: Promise<SandboxSecrets> | null = null;
-  // The port this server listens on, learned from the requests it serves: PORT=0 (tests) and a
-  // proxy in front do not tell the process where it can reach itself.
+  // The port this server listens on: told by server.ts once it listens, else learned from the
+  // requests it serves (an app mounted by a test); PORT may be 0 or sit behind a proxy.
   let learnedPort: number | null = null;
   const loopbackHost = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
 
