@@ -135,7 +135,9 @@ export function createSandboxService(deps: { config: Config; logger: Logger; rep
       ].sort((a, b) => a.at.localeCompare(b.at));
       const lastTyping = ok.filter((e) => e.kind === 'read' && /typing_indicator/.test(e.body)).at(-1);
       const lastBot = bot.at(-1);
-      const typing = Boolean(lastTyping && (!lastBot || lastBot.id < lastTyping.id) && clock() - lastTyping.at.getTime() < TYPING_MS);
+      // Only while a batch is open: the read+typing call and the reply travel in parallel, so the
+      // typing call may be recorded after the reply it announced.
+      const typing = Boolean(pending.pending && lastTyping && (!lastBot || lastBot.id < lastTyping.id) && clock() - lastTyping.at.getTime() < TYPING_MS);
       return {
         phone, userId: key, messages, typing, pending: pending.pending, dueAt: pending.dueAt?.toISOString() ?? null,
         events: events.filter((e) => e.id > afterId).slice(-50).map(publicEvent),
