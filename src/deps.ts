@@ -21,6 +21,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { createClusterService, type ClusterService } from './cluster/cluster-service';
 import { createKnowledgeSync } from './knowledge/knowledge-sync';
+import { createSandboxModule } from './whatsapp/sandbox/sandbox-module';
 
 export interface AppModule {
   name: string;
@@ -28,6 +29,8 @@ export interface AppModule {
   mountPath?: string;
   /** Background work (timers, sweeps); started after the server listens. */
   start?(): Promise<void> | void;
+  /** Told the port once the server listens (the sandbox calls itself on it). */
+  listening?(address: { port: number }): void;
   /** Stops intake and drains; called on shutdown in reverse order. */
   stop?(): Promise<void> | void;
 }
@@ -89,7 +92,11 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   // [ai] (issue: AI processor): the knowledge base loads in the background after listen
   modules.push(createKnowledgeModule(baseKnowledge, logger, { dir: config.knowledge.dir, sync: kbSync }));
   // [whatsapp] (issue: WhatsApp channel)
-  if (config.whatsapp.enabled) modules.push(createWhatsAppModule(deps, { clock: opts.clock }));
+  // [sandbox] (issue 7): outside production without META_*, the server is its own Meta; its
+  // credentials replace META_* and its routes sit in front of the webhook (see sandbox-module.ts).
+  const sandbox = config.whatsapp.enabled && config.whatsapp.sandbox ? createSandboxModule(deps, { clock: opts.clock }) : null;
+  if (sandbox) modules.push(sandbox);
+  if (config.whatsapp.enabled) modules.push(createWhatsAppModule(deps, { clock: opts.clock, ...(sandbox ? { credentials: sandbox.credentials } : {}) }));
   // [chatlog] (issue: ChatLogger and analytics)
   modules.push(chatLog.module);
   // [web] (issue: web chat)

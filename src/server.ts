@@ -33,6 +33,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  for (const m of deps.modules) m.listening?.({ port });
   logger.info({ port, mode: config.mode, startupMs: Date.now() - started },
     `🚀 ai-chat-whatsapp listening on http://localhost:${port}${config.mode === 'original' ? ' (web chat only)' : ''}`);
 

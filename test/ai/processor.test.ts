@@ -31,7 +31,7 @@ describe('AI processor with OpenRouter', () => {
     fake = await startFakeOpenRouter();
     t = await createTestApp({
       env: {
-        OPENROUTER_API_KEY: 'sk-or-test', OPENROUTER_URL: fake.url, OPENROUTER_MAX_RETRY_MS: '1500', OPENROUTER_TIMEOUT_MS: '2000', // 1500: one jittered 500 ms backoff always fits, even on a busy machine
+        OPENROUTER_API_KEY: 'sk-or-test', OPENROUTER_URL: fake.url, OPENROUTER_MAX_RETRY_MS: '1500', OPENROUTER_TIMEOUT_MS: '2000',
         KNOWLEDGE_DIR: path.dirname(SAMPLE_PDF), KB_CACHE_DIR: tempDir('cache'), KB_MAX_PROMPT_TOKENS: '600', HISTORY_MAX_TOKENS: '120',
         APP_NAME: 'Kredit Sehat', PUBLIC_URL: 'https://kredit.example',
       },

@@ -27,10 +27,10 @@ describe('WhatsApp replies through the Graph API', () => {
       await w.post(textPayload('6281300000002', 'jelaskan')).expect(200);
       await w.graph.waitFor((g) => g.sent().length >= 2);
       expect(w.graph.sent().map((c) => c.text)).toEqual([p1, p2]);
-      // The last part is recorded by the statement that closes the batch, just after Graph answered.
-      for (let i = 0; i < 50 && (await w.database.db.query(`SELECT 1 FROM whatsapp_batches WHERE status = 'sent'`)).rows.length === 0; i++) await sleep(50);
-      const b = await w.database.db.query<{ parts_sent: number; graph_message_ids: string[] }>('SELECT parts_sent, graph_message_ids FROM whatsapp_batches');
-      expect(b.rows[0]).toEqual({ parts_sent: 2, graph_message_ids: w.graph.sent().map((c) => c.messageId) });
+      // The second part is recorded right after Graph accepts it: wait for that write, not just the call.
+      const batch = () => w.database.db.query<{ parts_sent: number; graph_message_ids: string[] }>('SELECT parts_sent, graph_message_ids FROM whatsapp_batches');
+      for (let i = 0; i < 100 && (await batch()).rows[0]?.parts_sent !== 2; i++) await sleep(20);
+      expect((await batch()).rows[0]).toEqual({ parts_sent: 2, graph_message_ids: w.graph.sent().map((c) => c.messageId) });
     } finally { await w.close(); }
   });
 

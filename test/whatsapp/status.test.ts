@@ -31,13 +31,14 @@ describe('WhatsApp operator endpoints', () => {
     } finally { await w.close(); }
   });
 
-  test('when nothing is configured, then status says so instead of failing', async () => {
-    const t = await createTestApp();
+  test('when nothing is configured in production (no sandbox there), then status says so instead of failing', async () => {
+    const t = await createTestApp({ env: { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) } });
     try {
       const r = await request(t.app).get('/api/whatsapp/status').expect(200);
       expect(r.body.webhook).toEqual({ accessToken: false, phoneNumberId: false, verifyToken: false, appSecret: false, isConfigured: false });
       expect(r.body.isFullyConfigured).toBe(false);
       expect(r.body.sessions).toEqual({ activeSessions: 0, sessions: [] });
+      expect(r.body.sandbox).toEqual({ enabled: false });
     } finally { await t.close(); }
   });
 

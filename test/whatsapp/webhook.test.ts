@@ -116,8 +116,8 @@ describe('WhatsApp webhook', () => {
 });
 
 describe('WhatsApp webhook without credentials or database', () => {
-  test('when META_* are not configured, then POST answers 503 "WhatsApp integration is not fully configured" and GET 403', async () => {
-    const t = await createTestApp({ env: {} });
+  test('when META_* are not configured in production (where no sandbox stands in), then POST answers 503 "WhatsApp integration is not fully configured" and GET 403', async () => {
+    const t = await createTestApp({ env: { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) } });
     try {
       const r = await request(t.app).post('/webhook/whatsapp').set('content-type', 'application/json').send('{}').expect(503);
       expect(r.body.error.message).toBe('WhatsApp integration is not fully configured');

@@ -1,0 +1,226 @@
+// /sandbox: a WhatsApp-like chat against this server's real webhook. Messages are sent through the
+// sandbox API (which signs a genuine Meta payload and POSTs it to /webhook/whatsapp); the view is
+// polled from what the server stored and what its Graph client sent. Text is only ever set with
+// textContent: replies and payloads are untrusted.
+(function () {
+  'use strict';
+  var TOKEN_KEY = 'aicw-admin-token';
+  var params = new URLSearchParams(location.search);
+  if (params.get('token')) {
+    sessionStorage.setItem(TOKEN_KEY, params.get('token'));
+    params.delete('token');
+    history.replaceState(null, '', location.pathname + (params.toString() ? '?' + params : ''));
+  }
+  var token = sessionStorage.getItem(TOKEN_KEY);
+  var $ = function (id) { return document.getElementById(id); };
+  var state = { phone: '', afterId: 0, events: [], local: [], info: null, lastView: '', dueAt: null, pending: false, timer: null };
+
+  function api(path, options) {
+    options = options || {};
+    options.headers = Object.assign({ accept: 'application/json' }, options.headers || {}, token ? { authorization: 'Bearer ' + token } : {});
+    return fetch('/sandbox/api' + path, options).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (body) {
+        if (!res.ok) {
+          var msg = (body.error && body.error.message) || ('HTTP ' + res.status);
+          if (res.status === 401 || res.status === 403) msg = 'The sandbox answers only on the server itself. From another machine, set ADMIN_TOKEN and open /sandbox?token=<ADMIN_TOKEN>. (' + msg + ')';
+          var err = new Error(msg); err.status = res.status; throw err;
+        }
+        return body;
+      });
+    });
+  }
+  function showError(text) { $('error').textContent = text || ''; $('error').hidden = !text; }
+  function digits(v) { return String(v || '').replace(/\D/g, ''); }
+  function time(iso) { return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }); }
+
+  // WhatsApp's own markup: *bold*, _italic_, ~strike~, ```mono```; everything else is plain text.
+  function formatted(text) {
+    var frag = document.createDocumentFragment();
+    var re = /(```[\s\S]+?```|\*[^*\n]+\*|_[^_\n]+_|~[^~\n]+~)/g;
+    var last = 0, m;
+    while ((m = re.exec(text))) {
+      if (m.index > last) frag.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var tok = m[0], el;
+      if (tok.indexOf('```') === 0) { el = document.createElement('code'); el.textContent = tok.slice(3, -3); }
+      else { el = document.createElement(tok[0] === '*' ? 'strong' : tok[0] === '_' ? 'em' : 's'); el.textContent = tok.slice(1, -1); }
+      frag.appendChild(el);
+      last = m.index + tok.length;
+    }
+    if (last < text.length) frag.appendChild(document.createTextNode(text.slice(last)));
+    return frag;
+  }
+
+  function bubble(m) {
+    var li = document.createElement('li');
+    li.className = 'msg ' + m.from + (m.local ? ' local' : '');
+    li.appendChild(m.from === 'bot' ? formatted(m.text) : document.createTextNode(m.text));
+    var meta = document.createElement('span');
+    meta.className = 'meta';
+    meta.textContent = m.at ? time(m.at) : '';
+    if (m.from === 'user') {
+      var tick = document.createElement('span');
+      tick.className = 'tick' + (m.read ? ' read' : '');
+      tick.textContent = m.local ? '…' : '✓✓';
+      tick.title = m.local ? 'sending' : m.read ? 'read by the bot' : 'delivered to the server';
+      meta.appendChild(tick);
+    }
+    li.appendChild(meta);
+    return li;
+  }
+
+  function renderMessages(view) {
+    var known = {};
+    view.messages.forEach(function (m) { known[m.id] = true; });
+    state.local = state.local.filter(function (l) { return !known[l.id]; });
+    var all = view.messages.concat(state.local);
+    var key = JSON.stringify([all.map(function (m) { return [m.id, m.read]; }), view.typing]);
+    if (key === state.lastView) return;
+    state.lastView = key;
+    var list = $('messages');
+    var nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    list.textContent = '';
+    if (!all.length) {
+      var empty = document.createElement('li');
+      empty.className = 'empty';
+      empty.textContent = 'Say hello, or ask "skor kredit saya berapa?". Send several messages in a row: the bot answers them together.';
+      list.appendChild(empty);
+    }
+    all.forEach(function (m) { list.appendChild(bubble(m)); });
+    if (view.typing) {
+      var t = document.createElement('li');
+      t.className = 'typing';
+      t.setAttribute('aria-label', 'AI Admin is typing');
+      for (var i = 0; i < 3; i++) t.appendChild(document.createElement('span'));
+      list.appendChild(t);
+    }
+    if (nearBottom || state.local.length) list.scrollTop = list.scrollHeight;
+  }
+
+  function pretty(text) {
+    try { return JSON.stringify(JSON.parse(text), null, 2); } catch (e) { return text || ''; }
+  }
+  function section(parent, title, text) {
+    var h = document.createElement('h3'); h.textContent = title; parent.appendChild(h);
+    var pre = document.createElement('pre'); pre.textContent = text; parent.appendChild(pre);
+  }
+  function renderEvents(list) {
+    var ol = $('events');
+    list.forEach(function (e) {
+      var li = document.createElement('li');
+      var d = document.createElement('details');
+      var ok = e.responseStatus && e.responseStatus < 300;
+      d.className = (e.direction === 'webhook' ? 'out' : 'in') + (ok ? '' : ' bad');
+      var s = document.createElement('summary');
+      s.textContent = (e.direction === 'webhook' ? '→ webhook ' : '← Graph ' + e.kind + ' ') + e.method + ' ' + e.path + ' · ' + (e.responseStatus || 'no answer') + ' · ' + time(e.at);
+      d.appendChild(s);
+      var headers = Object.keys(e.headers || {}).map(function (k) { return k + ': ' + e.headers[k]; }).join('\n');
+      section(d, 'Headers', headers);
+      section(d, 'Body', pretty(e.body));
+      section(d, 'Response ' + (e.responseStatus || ''), pretty(e.responseBody));
+      li.appendChild(d);
+      ol.insertBefore(li, ol.firstChild);
+    });
+    while (ol.children.length > 60) ol.removeChild(ol.lastChild);
+  }
+
+  function renderBuffer() {
+    var el = $('buffer');
+    if (!state.pending) { el.hidden = true; return; }
+    var left = state.dueAt ? Math.ceil((new Date(state.dueAt).getTime() - Date.now()) / 1000) : 0;
+    el.textContent = left > 0
+      ? 'The bot waits ' + left + ' s for more messages, then answers them all at once (WHATSAPP_BUFFER_MS).'
+      : 'The bot is answering…';
+    el.hidden = false;
+  }
+
+  // One request at a time: a poll asked for while one is in flight runs right after it, so two
+  // answers for the same cursor never both land in the panel.
+  function poll() {
+    clearTimeout(state.timer);
+    if (state.inflight) { state.again = true; return; }
+    var phone = state.phone;
+    if (!phone) { state.timer = setTimeout(poll, 700); return; }
+    state.inflight = true;
+    api('/conversation?phone=' + phone + '&after=' + state.afterId).then(function (view) {
+      if (phone !== state.phone) return;
+      showError('');
+      var fresh = view.events.filter(function (e) { return e.id > state.afterId; });
+      fresh.forEach(function (e) { state.afterId = Math.max(state.afterId, e.id); });
+      renderEvents(fresh);
+      state.view = view;
+      renderMessages(view);
+      state.pending = view.pending; state.dueAt = view.dueAt;
+      renderBuffer();
+      $('presence').textContent = view.typing ? 'typing…' : 'online';
+    }).catch(function (err) { showError(err.message); }).then(function () {
+      state.inflight = false;
+      if (state.again) { state.again = false; poll(); } else state.timer = setTimeout(poll, 700);
+    });
+  }
+
+  function switchPhone() {
+    var p = digits($('phone').value);
+    if (p === state.phone) return;
+    state.phone = p.length >= 6 ? p : '';
+    state.afterId = 0; state.local = []; state.lastView = ''; state.view = null;
+    $('events').textContent = '';
+    $('messages').textContent = '';
+    localStorage.setItem('sandbox-phone', $('phone').value);
+    poll();
+  }
+
+  function send(e) {
+    e.preventDefault();
+    var text = $('text').value.trim();
+    if (!text) return;
+    if (!state.phone) { showError('Type a phone number with its country code first, e.g. +62812345678'); $('phone').focus(); return; }
+    var local = { id: 'local-' + Date.now() + Math.random(), from: 'user', text: text, local: true, at: new Date().toISOString() };
+    state.local.push(local);
+    $('text').value = '';
+    $('text').focus();
+    renderMessages(state.view || { messages: [], typing: false });
+    api('/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: state.phone, name: $('name').value, text: text }) })
+      .then(function (r) {
+        local.id = r.wamid;
+        if (r.status !== 200) showError('The webhook answered ' + (r.status || 'nothing') + ': ' + r.response);
+        poll();
+      })
+      .catch(function (err) {
+        state.local = state.local.filter(function (l) { return l !== local; });
+        state.lastView = '';
+        $('text').value = text;
+        showError(err.message);
+      });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    $('phone').value = localStorage.getItem('sandbox-phone') || '+6281234567890';
+    $('name').value = localStorage.getItem('sandbox-name') || 'Budi Santoso';
+    api('/info').then(function (info) {
+      state.info = info;
+      info.presets.forEach(function (p) {
+        var o = document.createElement('option'); o.value = p.phone; o.textContent = p.name; $('presets').appendChild(o);
+      });
+      $('buffer-note').textContent = 'The bot answers ' + Math.round(info.bufferMs / 100) / 10 + ' s after your last message (buffer). ' +
+        (info.aiOnline ? 'AI: OpenRouter.' : 'AI: offline mode (no OPENROUTER_API_KEY): answers from the knowledge base.');
+    }).catch(function (err) { showError(err.message); });
+    $('phone').addEventListener('change', function () {
+      var preset = (state.info && state.info.presets || []).filter(function (p) { return digits(p.phone) === digits($('phone').value); })[0];
+      if (preset) { $('name').value = preset.name; localStorage.setItem('sandbox-name', preset.name); }
+      switchPhone();
+    });
+    $('phone').addEventListener('input', function () { if (digits($('phone').value).length >= 10) switchPhone(); });
+    $('name').addEventListener('change', function () { localStorage.setItem('sandbox-name', $('name').value); });
+    $('who').addEventListener('submit', function (e) { e.preventDefault(); switchPhone(); });
+    $('compose').addEventListener('submit', send);
+    $('text').addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); $('compose').requestSubmit(); }
+    });
+    var app = document.querySelector('.app');
+    var toggle = function (show) { app.classList.toggle('show-panel', show); $('toggle-panel').setAttribute('aria-expanded', String(show)); };
+    $('toggle-panel').addEventListener('click', function () { toggle(!app.classList.contains('show-panel')); });
+    $('close-panel').addEventListener('click', function () { toggle(false); });
+    setInterval(renderBuffer, 1000);
+    switchPhone();
+  });
+})();

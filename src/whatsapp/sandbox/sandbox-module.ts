@@ -1,0 +1,49 @@
+// The local WhatsApp sandbox as one AppModule, registered only when config.whatsapp.sandbox is true
+// (outside production, without META_* or with WHATSAPP_SANDBOX=true; never in production and never
+// with --original). Its credentials replace the META_* ones for the WhatsApp module, so the real
+// webhook (signature check on), buffer, AI processor and Graph client run unchanged.
+import { Router } from 'express';
+import type { AppDeps, AppModule } from '../../deps';
+import { AppError } from '../../shared/errors';
+import type { WhatsAppCredentials } from '../credentials';
+import { WEBHOOK_PATH } from '../webhook-router';
+import { createSandboxGraphRouter } from './sandbox-graph-router';
+import { createSandboxRepository } from './sandbox-repository';
+import { createSandboxRouter } from './sandbox-router';
+import { createSandboxService, type SandboxService } from './sandbox-service';
+
+export interface SandboxModule extends AppModule { credentials: WhatsAppCredentials; service: SandboxService }
+
+export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'db'>, opts: { clock?: () => number } = {}): SandboxModule {
+  const { config, logger } = deps;
+  const service = createSandboxService({ config, logger, repo: createSandboxRepository({ db: deps.db }), clock: opts.clock });
+  const router = Router();
+  // Every request to the webhook or the sandbox tells us the port we can reach ourselves on.
+  router.use([WEBHOOK_PATH, '/sandbox'], (req, _res, next) => { service.learnPort(req.socket.localPort); next(); });
+  // The secrets come from the database: until they are loaded the webhook cannot check a
+  // signature, so it answers 503 (Meta, and the sandbox, deliver again later) instead of 401.
+  router.use(WEBHOOK_PATH, (_req, _res, next) => {
+    if (service.isLoaded()) return next();
+    service.load().then(() => next(), (err) => {
+      logger.warn({ module: 'whatsapp-sandbox', err: { message: (err as Error).message } }, 'sandbox secrets not readable yet');
+      next(new AppError('sandbox-starting', 503, 'The WhatsApp sandbox is starting (database not ready); please retry'));
+    });
+  });
+  router.use(createSandboxGraphRouter({ service }));
+  router.use(createSandboxRouter({
+    service, adminToken: config.adminToken, bufferMs: config.whatsapp.bufferMs, graphVersion: config.meta.graphVersion,
+    aiOnline: Boolean(config.openRouter.apiKey),
+  }));
+  return {
+    name: 'whatsapp-sandbox',
+    router,
+    credentials: service.credentials,
+    service,
+    listening({ port }) { service.learnPort(port); },
+    async start() {
+      await service.load();
+      logger.info({ module: 'whatsapp-sandbox', page: `${config.publicUrl}/sandbox` },
+        `🧪 WhatsApp sandbox on (no Meta account needed): open ${config.publicUrl}/sandbox or run: npm run simulate -- --from <phone> "halo"`);
+    },
+  };
+}
