@@ -1,6 +1,7 @@
 // Pure: a Meta webhook payload (already verified and JSON-parsed) → inbound messages, status
 // callbacks and error notices. Defensive on every field: a payload of the wrong shape yields
 // "ignored" entries, never an exception, so signed garbage cannot turn into a 500.
+import { storableText } from '../shared/text';
 
 export interface InboundMessage {
   wamid: string;
@@ -42,8 +43,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 // Postgres text cannot hold NUL and jsonb rejects lone UTF-16 surrogates: a signed payload with
 // either would fail the INSERT, answer 5xx, and be re-delivered by Meta for days. Strip them here.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const clean = (s: string) => s.replace(/\u0000/g, '').replace(LONE_SURROGATE, '\ufffd');
+const clean = storableText;
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? clean(v) || null : typeof v === 'number' ? String(v) : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
 /** A Graph error code fits an int column; anything else is not a code. */
