@@ -143,3 +143,28 @@ describe('webhook under random and mutated input', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 });
+
+describe('the batch worker on fuzzed input', () => {
+  it('when signed mutated payloads are answered end to end, then every batch finishes and nothing fails unexpectedly', async () => {
+    const w = await createWhatsAppTestApp({ bufferMs: 30, ai: recordingAi(), env: { WHATSAPP_RATE_LIMIT_PER_MINUTE: '0' } });
+    try {
+      const bodies = fc.sample(mutatedFixture, { numRuns: Number(process.env.FUZZ_WORKER_RUNS ?? 300) });
+      for (const body of bodies) {
+        const res = await w.post(body);
+        expect(res.status).toBe(200);
+      }
+      const end = Date.now() + 20_000;
+      await sleep(100);
+      while (await w.count('SELECT count(*)::int AS n FROM whatsapp_conversations WHERE due_at IS NOT NULL OR open_batch_id IS NOT NULL') > 0) {
+        if (Date.now() > end) throw new Error('batches did not finish');
+        await sleep(50);
+      }
+      // Errors Meta's own example payloads report (failed statuses, error notices) are expected lines.
+      const expected = /^(❌ Failed to send message|❌ WhatsApp could not deliver a message|❌ WhatsApp reported error)/;
+      const unexpected = w.logs.lines().filter((l) => Number(l.level) >= 50 && !expected.test(String(l.msg)));
+      expect(unexpected.map((l) => l.msg)).toEqual([]);
+      expect(await w.count("SELECT count(*)::int AS n FROM whatsapp_batches WHERE status = 'open'")).toBe(0);
+      expect(w.graph.sent().length).toBeGreaterThan(0);
+    } finally { await w.close(); }
+  });
+});
