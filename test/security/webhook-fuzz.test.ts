@@ -14,6 +14,8 @@ import { signPayload, TEST_META } from '../helpers/whatsapp-payloads';
 
 const FIXTURES = (examples as { payload: unknown }[]).map((e) => e.payload);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
+/** Longer runs (FUZZ_RUNS=20000) get the time they need. */
+const TIMEOUT = Math.max(60_000, RUNS * 20);
 const TABLES = ['whatsapp_inbound', 'whatsapp_conversations', 'whatsapp_statuses', 'whatsapp_batches', 'users', 'usercreditinsights', 'conversation_messages'];
 
 // ---- generators -------------------------------------------------------------------------------
@@ -125,7 +127,7 @@ describe('webhook under random and mutated input', () => {
     await sleep(50);
     expect(Object.values(await counts()).every((n) => n === 0)).toBe(true);
     expect(failures()).toEqual([]);
-  });
+  }, TIMEOUT);
 
   it('when thousands of signed random and mutated payloads arrive, then JSON gets 200, non-JSON 400, and never a 5xx', async () => {
     const seen = new Map<number, number>();
@@ -141,7 +143,7 @@ describe('webhook under random and mutated input', () => {
     expect(await t.count('SELECT count(*)::int AS n FROM whatsapp_inbound')).toBeGreaterThan(0);
     expect(failures()).toEqual([]);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-  });
+  }, TIMEOUT);
 });
 
 describe('the batch worker on fuzzed input', () => {
