@@ -160,16 +160,17 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
           const used = windowOpen ? conv.rate_window_used : 0;
           const allowed = limit > 0 ? Math.max(0, limit - used) : null;
           const r = await tx.query<Row>(
-            `WITH pending AS (
-                    SELECT wamid, row_number() OVER (ORDER BY sent_at, seq) AS rn FROM whatsapp_inbound
-                    WHERE conversation_key = $1 AND batch_id IS NULL AND starts_turn),
+            `WITH cut AS (
+                    -- The first pending message (in arrival order) over the allowance; none = all fit.
+                    SELECT seq FROM whatsapp_inbound WHERE conversation_key = $1 AND batch_id IS NULL AND starts_turn AND $2::int IS NOT NULL
+                    ORDER BY seq OFFSET $2::int LIMIT 1),
                   b AS (INSERT INTO whatsapp_batches (conversation_key) VALUES ($1) RETURNING id),
-                  m AS (UPDATE whatsapp_inbound i SET batch_id = (SELECT id FROM b) FROM pending p
-                        WHERE i.wamid = p.wamid AND ($2::int IS NULL OR p.rn <= $2::int)
-                        RETURNING i.wamid, i.type, i.content, i.sent_at, i.seq),
-                  x AS (UPDATE whatsapp_inbound i SET starts_turn = false, rate_limited = true FROM pending p
-                        WHERE i.wamid = p.wamid AND $2::int IS NOT NULL AND p.rn > $2::int
-                        RETURNING i.wamid, i.type, i.content, i.sent_at, i.seq)
+                  m AS (UPDATE whatsapp_inbound SET batch_id = (SELECT id FROM b)
+                        WHERE conversation_key = $1 AND batch_id IS NULL AND starts_turn AND seq < COALESCE((SELECT seq FROM cut), 9223372036854775807)
+                        RETURNING wamid, type, content, sent_at, seq),
+                  x AS (UPDATE whatsapp_inbound SET starts_turn = false, rate_limited = true
+                        WHERE conversation_key = $1 AND batch_id IS NULL AND starts_turn AND seq >= (SELECT seq FROM cut)
+                        RETURNING wamid, type, content, sent_at, seq)
              SELECT (SELECT id FROM b) AS id, 1 AS attempts, NULL::text[] AS reply_parts, NULL::jsonb AS reply_meta, 0 AS parts_sent,
                     (SELECT json_agg(json_build_object('wamid', wamid, 'type', type, 'content', content, 'sent_at', sent_at) ORDER BY sent_at, seq) FROM m) AS messages,
                     (SELECT json_agg(json_build_object('wamid', wamid, 'type', type, 'content', content, 'sent_at', sent_at) ORDER BY sent_at, seq) FROM x) AS limited`,
