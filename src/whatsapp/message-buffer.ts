@@ -25,7 +25,14 @@ export interface ClaimedBatch {
   replyParts: string[] | null;
   replyMeta: Record<string, unknown> | null;
   partsSent: number;
+  /** Pending messages over the per-phone rate limit: stored, marked, never given to the AI. */
+  limited?: BatchMessage[];
+  /** Send the "slow down" notice: first time messages were limited in this window (at most once per window). */
+  notice?: boolean;
 }
+
+/** The rate-limit window (WHATSAPP_RATE_LIMIT_PER_MINUTE counts per this much time). */
+export const RATE_WINDOW_MS = 60_000;
 
 export interface MessageBuffer {
   /** Stores new messages (one statement, duplicates ignored) and pushes each conversation's due time. */
@@ -33,6 +40,7 @@ export interface MessageBuffer {
   recordStatuses(statuses: StatusEvent[]): Promise<void>;
   /** Conversations due before `horizonMs`, or with an abandoned batch, whose lease is free. */
   candidates(nowMs: number, horizonMs: number, limit: number): Promise<Due[]>;
+  /** Null when there is nothing to do; a batch with no messages but `limited` when everything pending was over the rate limit. */
   claim(key: string, owner: string, nowMs: number, leaseMs: number): Promise<ClaimedBatch | null>;
   renewLease(key: string, owner: string, untilMs: number): Promise<boolean>;
   recordPartSent(batchId: number, graphMessageId: string, reply?: { parts: string[]; meta: Record<string, unknown> }): Promise<void>;
@@ -44,8 +52,9 @@ export interface MessageBuffer {
   pendingBatches(): Promise<number>;
 }
 
-export function createMessageBuffer(deps: { db: Database }): MessageBuffer {
+export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no limit */ rateLimitPerMinute?: number }): MessageBuffer {
   const { db } = deps;
+  const limit = deps.rateLimitPerMinute ?? 0;
   return {
     async ingest(messages, nowMs, windowMs) {
       if (!messages.length) return { stored: 0, due: [] };
@@ -129,35 +138,58 @@ export function createMessageBuffer(deps: { db: Database }): MessageBuffer {
       // Three statements in one short transaction: take the lease, open (or resume) the batch with
       // its messages, link the batch to the conversation.
       return db.transaction(async (tx) => {
-        const c = await tx.query<{ open_batch_id: number | null; recipient: string; phone: string | null; bsuid: string | null; profile_name: string | null; user_ready: boolean }>(
+        const c = await tx.query<{ open_batch_id: number | null; recipient: string; phone: string | null; bsuid: string | null; profile_name: string | null; user_ready: boolean;
+          rate_window_start: Date | null; rate_window_used: number; rate_notice_window: Date | null }>(
           `UPDATE whatsapp_conversations
            SET lease_owner = $2, lease_until = $3, due_at = CASE WHEN open_batch_id IS NULL THEN NULL ELSE due_at END
            WHERE conversation_key = $1 AND (due_at <= $4 OR open_batch_id IS NOT NULL) AND (lease_until IS NULL OR lease_until < $4)
-           RETURNING open_batch_id, recipient, phone, bsuid, profile_name, user_ready`,
+           RETURNING open_batch_id, recipient, phone, bsuid, profile_name, user_ready, rate_window_start, rate_window_used, rate_notice_window`,
           [key, owner, new Date(nowMs + leaseMs), now]);
         const conv = c.rows[0];
         if (!conv) return null;
         type Row = { id: number; attempts: number; reply_parts: string[] | null; reply_meta: Record<string, unknown> | null; parts_sent: number;
-          messages: { wamid: string; type: string; content: string; sent_at: string }[] | null };
+          messages: { wamid: string; type: string; content: string; sent_at: string }[] | null;
+          limited?: { wamid: string; type: string; content: string; sent_at: string }[] | null };
         let row: Row;
+        let notice = false;
         if (conv.open_batch_id === null) {
+          // Rate limit: a fixed window per conversation that starts with the first claim after the
+          // previous one ended. The conversation row is ours (lease), so the count is exact across processes.
+          const windowOpen = conv.rate_window_start !== null && conv.rate_window_start.getTime() > nowMs - RATE_WINDOW_MS;
+          const windowStart = windowOpen ? conv.rate_window_start! : now;
+          const used = windowOpen ? conv.rate_window_used : 0;
+          const allowed = limit > 0 ? Math.max(0, limit - used) : null;
           const r = await tx.query<Row>(
-            `WITH b AS (INSERT INTO whatsapp_batches (conversation_key) VALUES ($1) RETURNING id),
+            `WITH cut AS (
+                    -- The first pending message (in arrival order) over the allowance; none = all fit.
+                    SELECT seq FROM whatsapp_inbound WHERE conversation_key = $1 AND batch_id IS NULL AND starts_turn AND $2::int IS NOT NULL
+                    ORDER BY seq OFFSET $2::int LIMIT 1),
+                  b AS (INSERT INTO whatsapp_batches (conversation_key) VALUES ($1) RETURNING id),
                   m AS (UPDATE whatsapp_inbound SET batch_id = (SELECT id FROM b)
-                        WHERE conversation_key = $1 AND batch_id IS NULL AND starts_turn
+                        WHERE conversation_key = $1 AND batch_id IS NULL AND starts_turn AND seq < COALESCE((SELECT seq FROM cut), 9223372036854775807)
+                        RETURNING wamid, type, content, sent_at, seq),
+                  x AS (UPDATE whatsapp_inbound SET starts_turn = false, rate_limited = true
+                        WHERE conversation_key = $1 AND batch_id IS NULL AND starts_turn AND seq >= (SELECT seq FROM cut)
                         RETURNING wamid, type, content, sent_at, seq)
              SELECT (SELECT id FROM b) AS id, 1 AS attempts, NULL::text[] AS reply_parts, NULL::jsonb AS reply_meta, 0 AS parts_sent,
-                    (SELECT json_agg(json_build_object('wamid', wamid, 'type', type, 'content', content, 'sent_at', sent_at) ORDER BY sent_at, seq) FROM m) AS messages`,
-            [key]);
+                    (SELECT json_agg(json_build_object('wamid', wamid, 'type', type, 'content', content, 'sent_at', sent_at) ORDER BY sent_at, seq) FROM m) AS messages,
+                    (SELECT json_agg(json_build_object('wamid', wamid, 'type', type, 'content', content, 'sent_at', sent_at) ORDER BY sent_at, seq) FROM x) AS limited`,
+            [key, allowed]);
           row = r.rows[0];
-          if (!row.messages?.length) {
-            // Nothing to answer (e.g. only a reaction arrived): undo and free the conversation.
+          const admitted = row.messages?.length ?? 0;
+          notice = (row.limited?.length ?? 0) > 0 && conv.rate_notice_window?.getTime() !== windowStart.getTime();
+          const rate = [windowStart, used + admitted, notice ? windowStart : conv.rate_notice_window];
+          if (!admitted) {
+            // Nothing to answer (only a reaction arrived, or everything was over the limit): undo and free the conversation.
             await tx.query(`WITH d AS (DELETE FROM whatsapp_batches WHERE id = $2)
-              UPDATE whatsapp_conversations SET lease_owner = NULL, lease_until = NULL WHERE conversation_key = $1`, [key, row.id]);
-            return null;
+              UPDATE whatsapp_conversations SET lease_owner = NULL, lease_until = NULL,
+                rate_window_start = $3, rate_window_used = $4, rate_notice_window = $5 WHERE conversation_key = $1`, [key, row.id, ...rate]);
+            if (!row.limited?.length) return null;
+          } else {
+            await tx.query(`WITH b AS (UPDATE whatsapp_batches SET message_count = $3 WHERE id = $2)
+              UPDATE whatsapp_conversations SET open_batch_id = $2, rate_window_start = $4, rate_window_used = $5, rate_notice_window = $6
+              WHERE conversation_key = $1`, [key, row.id, admitted, ...rate]);
           }
-          await tx.query(`WITH b AS (UPDATE whatsapp_batches SET message_count = $3 WHERE id = $2)
-            UPDATE whatsapp_conversations SET open_batch_id = $2 WHERE conversation_key = $1`, [key, row.id, row.messages.length]);
         } else {
           const r = await tx.query<Row>(
             `UPDATE whatsapp_batches b SET attempts = attempts + 1 WHERE id = $1
@@ -169,7 +201,8 @@ export function createMessageBuffer(deps: { db: Database }): MessageBuffer {
         return {
           id: row.id, key, recipient: conv.recipient, phone: conv.phone, bsuid: conv.bsuid, profileName: conv.profile_name, userReady: conv.user_ready,
           attempts: row.attempts, replyParts: row.reply_parts, replyMeta: row.reply_meta, partsSent: row.parts_sent,
-          messages: (row.messages ?? []).map((m) => ({ wamid: m.wamid, type: m.type, content: m.content, sentAt: new Date(m.sent_at) })),
+          messages: (row.messages ?? []).map(toMessage),
+          ...(row.limited?.length ? { limited: row.limited.map(toMessage), notice } : {}),
         };
       });
     },
@@ -216,4 +249,8 @@ export function createMessageBuffer(deps: { db: Database }): MessageBuffer {
       return r.rows[0].n;
     },
   };
+}
+
+function toMessage(m: { wamid: string; type: string; content: string; sent_at: string }): BatchMessage {
+  return { wamid: m.wamid, type: m.type, content: m.content, sentAt: new Date(m.sent_at) };
 }

@@ -35,7 +35,7 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
   const credentials = opts.credentials === undefined ? credentialsFromConfig(config) : opts.credentials;
   const windowMs = opts.bufferMs ?? config.whatsapp.bufferMs;
   const state = createChannelState(deps);
-  const buffer = createMessageBuffer({ db });
+  const buffer = createMessageBuffer({ db, rateLimitPerMinute: config.whatsapp.rateLimitPerMinute });
   const sessions = createSessionService({
     db, users: deps.users, credit: deps.credit, chatLogger: deps.chatLogger, logger, timeoutMinutes: config.whatsapp.sessionTimeoutMinutes,
   });
@@ -46,7 +46,7 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
   const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   const batches = graph ? createBatchService({
     buffer, sessions, graph, ai: deps.ai, history: deps.history, chatLogger: deps.chatLogger, logger, clock, owner,
-    sweepMs: opts.sweepMs, leaseMs: opts.leaseMs,
+    sweepMs: opts.sweepMs, leaseMs: opts.leaseMs, rateLimitPerMinute: config.whatsapp.rateLimitPerMinute,
   }) : null;
   const inbound = credentials ? createInboundService({ buffer, batches, logger, clock, windowMs, phoneNumberId: credentials.phoneNumberId }) : null;
   const status = createStatusService({ app: deps, credentials, sessions, buffer, state, clock, inFlight: () => batches?.inFlight() ?? 0 });
