@@ -54,7 +54,7 @@ export function buildChatMessages(input: {
 }): ChatMessage[] {
   const reference = [
     formatPassages(input.passages),
-    `USER DATA (the person you are talking to${input.userName ? `, name: ${input.userName}` : ''}):\n${input.userData}`,
+    `USER DATA (the person you are talking to${displayName(input.userName)}):\n${input.userData}`,
   ].join('\n\n');
   return [
     { role: 'system', content: systemPrompt(input.appName) },
@@ -62,6 +62,12 @@ export function buildChatMessages(input: {
     ...input.history.map((m) => ({ role: m.role, content: m.text }) as ChatMessage),
     { role: 'user', content: userTurn(input.messages) },
   ];
+}
+
+/** The sender chooses their profile name: one short line, so it cannot pose as rules in a system message. */
+function displayName(name: string | null | undefined): string {
+  const n = (name ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 60);
+  return n ? `, name: "${n.replace(/"/g, "'")}"` : '';
 }
 
 export function promptTokens(messages: ChatMessage[]): number {

@@ -16,7 +16,7 @@ export function migrationsDir(): string {
 }
 
 export function readMigrations(dir = migrationsDir()): Migration[] {
-  return fs.readdirSync(dir)
+  const migrations = fs.readdirSync(dir)
     .filter((f) => /^\d{3,}-[\w-]+\.sql$/.test(f))
     .sort()
     .map((file) => {
@@ -28,6 +28,14 @@ export function readMigrations(dir = migrationsDir()): Migration[] {
         checksum: crypto.createHash('sha256').update(sql).digest('hex').slice(0, 16),
       };
     });
+  // The version is the key in schema_migrations: two files with one number would silently skip one.
+  const seen = new Map<string, string>();
+  for (const m of migrations) {
+    const other = seen.get(m.version);
+    if (other) throw new Error(`Two migrations share version ${m.version}: ${other} and ${m.name}. Renumber the newer one.`);
+    seen.set(m.version, m.name);
+  }
+  return migrations;
 }
 
 export interface MigrationReport { applied: string[]; alreadyApplied: number }

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { AppError } from './errors';
 
+const PROXY_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip', 'x-forwarded-host'];
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 export function isLoopback(address: string | undefined): boolean {
@@ -28,7 +29,9 @@ export function requireAdmin(adminToken: string | undefined): RequestHandler {
       return next(new AppError('unauthorized', 401, 'Admin token required: send Authorization: Bearer <ADMIN_TOKEN>'));
     }
     // Without a token, only the socket's own peer address counts (never X-Forwarded-For, which anyone can send).
-    if (isLoopback(req.socket.remoteAddress)) return next();
+    // A request that carries a proxy's forwarding header came through a proxy (nginx on the same
+    // machine connects from 127.0.0.1 on behalf of the whole internet), so it is not local.
+    if (isLoopback(req.socket.remoteAddress) && !PROXY_HEADERS.some((h) => req.get(h) !== undefined)) return next();
     next(new AppError('forbidden', 403, 'Set ADMIN_TOKEN to use this endpoint from another machine'));
   };
 }

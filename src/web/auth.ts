@@ -12,6 +12,7 @@ import type { Logger } from '../shared/logger';
 import type { UserRepository } from '../users/user-repository';
 import type { CreditRepository } from '../credit/credit-repository';
 import { AppError } from '../shared/errors';
+import { storableText } from '../shared/text';
 
 /** What the session remembers about a signed-in person (small: it is stored on every request). */
 export interface WebUser { id: string; name: string | null; email: string | null; picture: string | null; demo: boolean }
@@ -123,7 +124,7 @@ export function createWebAuth(deps: AuthDeps): WebAuth {
     },
     csrfToken: (req) => csrf.generateToken(req),
     signInDemo: (name) => {
-      const display = name.trim().slice(0, 40);
+      const display = storableText(name).trim().slice(0, 40);
       return signIn({ id: demoUserId(display), name: display, email: null, picture: null, demo: true });
     },
   };

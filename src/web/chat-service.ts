@@ -9,6 +9,7 @@ import type { HistoryRepository } from '../conversation/history-repository';
 import type { Database } from '../db/database';
 import type { Logger } from '../shared/logger';
 import { AppError } from '../shared/errors';
+import { storableText } from '../shared/text';
 
 export const MAX_MESSAGE_CHARS = 4000;
 export const HISTORY_PAGE = 100;
@@ -39,8 +40,9 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
 
   return {
     async ask(user, raw) {
-      if (typeof raw !== 'string' || !raw.trim()) throw new AppError('empty-message', 400, 'Type a question first.');
-      const text = raw.trim();
+      // NUL and lone surrogates cannot be stored: dropped before the AI is paid to read them.
+      const text = typeof raw === 'string' ? storableText(raw).trim() : '';
+      if (!text) throw new AppError('empty-message', 400, 'Type a question first.');
       if (text.length > MAX_MESSAGE_CHARS) {
         throw new AppError('message-too-long', 400, `Your message is too long (${text.length} characters; at most ${MAX_MESSAGE_CHARS}). Please shorten it.`);
       }

@@ -10,6 +10,7 @@ import { markdownToWhatsApp, splitMessage } from './format-message';
 import { GraphApiError, type GraphClient } from './graph-client';
 import type { ClaimedBatch, Due, MessageBuffer } from './message-buffer';
 import type { SessionService } from './session-service';
+import { handleLimited } from './rate-limit';
 
 const MAX_ATTEMPTS = 5;
 
@@ -31,6 +32,8 @@ export interface BatchServiceDeps {
   keepAliveMs?: number;
   /** Batches answered at once by this process; the rest wait in due order (see run()). */
   maxConcurrent?: number;
+  /** WHATSAPP_RATE_LIMIT_PER_MINUTE, for the notice text (the claim applies the limit). */
+  rateLimitPerMinute?: number;
 }
 
 export interface BatchService {
@@ -143,7 +146,11 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
     }
   }
 
+  const limitedDeps = { graph, chatLogger: deps.chatLogger, logger: log, perMinute: deps.rateLimitPerMinute ?? 0 };
+
   async function answer(b: ClaimedBatch): Promise<void> {
+    // Everything pending was over the rate limit: no AI turn, at most the notice.
+    if (!b.messages.length) return handleLimited(limitedDeps, b);
     const started = clock();
     const last = b.messages[b.messages.length - 1];
     let parts = b.replyParts;
@@ -194,6 +201,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
         reply: { ...(meta ?? placeholderMeta(replyText)), text: replyText, at: new Date(clock()) },
       });
       if (next) schedule([{ key: b.key, dueAt: next }]);
+      await handleLimited(limitedDeps, b);
     } catch (err) {
       if (err instanceof GraphApiError || err instanceof GaveUp) {
         const reason = err instanceof GraphApiError ? `Graph API error ${err.code ?? err.status ?? 'network'}: ${err.message}` : err.message;

@@ -1,6 +1,7 @@
 // Pure: a Meta webhook payload (already verified and JSON-parsed) → inbound messages, status
 // callbacks and error notices. Defensive on every field: a payload of the wrong shape yields
 // "ignored" entries, never an exception, so signed garbage cannot turn into a 500.
+import { storableText } from '../shared/text';
 
 export interface InboundMessage {
   wamid: string;
@@ -40,29 +41,50 @@ export interface ParsedWebhook {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' ? String(v) : null);
+// Postgres text cannot hold NUL and jsonb rejects lone UTF-16 surrogates: a signed payload with
+// either would fail the INSERT, answer 5xx, and be re-delivered by Meta for days. Strip them here.
+const clean = storableText;
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? clean(v) || null : typeof v === 'number' ? String(v) : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
+/** A Graph error code fits an int column; anything else is not a code. */
+const int32 = (v: unknown): number | null => { const n = num(v); return n !== null && Number.isInteger(n) && Math.abs(n) <= 2 ** 31 - 1 ? n : null; };
 const clip = (s: string, n = 500) => (s.length > n ? `${s.slice(0, n)}…` : s);
+/** For log reasons only: never calls a payload's own toString (which may be a string, not a function). */
+const show = (v: unknown): string => (typeof v === 'string' ? clip(v, 60) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v === null ? 'null' : typeof v);
+
+/** Limits well above anything Meta sends; beyond them the field is not what it claims to be. */
+export const LIMITS = { id: 256, phoneDigits: 20, bsuid: 128, profileName: 256, text: 4096, statusName: 40 };
+
+/** Copy of a payload part safe for jsonb (no NUL, no lone surrogates, also in keys). */
+function cleanDeep(v: unknown, depth = 0): unknown {
+  if (typeof v === 'string') return clean(v);
+  if (v === null || typeof v !== 'object' || depth > 64) return typeof v === 'object' ? null : v;
+  if (Array.isArray(v)) return v.map((x) => cleanDeep(x, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[clean(k)] = cleanDeep(x, depth + 1);
+  return out;
+}
 
 function toDate(v: unknown): Date | null {
   const n = num(v);
   if (n === null) return null;
   const d = new Date(n * 1000);
-  return Number.isNaN(d.getTime()) ? null : d;
+  // Outside 1970..9999 it is not a WhatsApp timestamp (and Postgres may not store it): use arrival time.
+  return Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1970 || d.getUTCFullYear() > 9999 ? null : d;
 }
 
 export function parseWebhook(payload: unknown, now: Date = new Date()): ParsedWebhook {
   const out: ParsedWebhook = { messages: [], statuses: [], errors: [], ignored: [] };
   if (!isObj(payload)) { out.ignored.push({ reason: 'payload is not an object' }); return out; }
   if (payload.object !== undefined && payload.object !== 'whatsapp_business_account') {
-    out.ignored.push({ reason: `object is ${String(payload.object)}` });
+    out.ignored.push({ reason: `object is ${show(payload.object)}` });
     return out;
   }
   for (const entry of arr(payload.entry)) {
     if (!isObj(entry)) continue;
     for (const change of arr(entry.changes)) {
       if (!isObj(change) || !isObj(change.value)) continue;
-      if (change.field !== undefined && change.field !== 'messages') { out.ignored.push({ reason: `field ${String(change.field)}` }); continue; }
+      if (change.field !== undefined && change.field !== 'messages') { out.ignored.push({ reason: `field ${show(change.field)}` }); continue; }
       parseValue(change.value, now, out);
     }
   }
@@ -75,35 +97,47 @@ function parseValue(value: Obj, now: Date, out: ParsedWebhook): void {
   const contacts = arr(value.contacts).filter(isObj);
   for (const m of arr(value.messages)) {
     if (!isObj(m)) continue;
-    const wamid = str(m.id);
-    if (!wamid) { out.ignored.push({ reason: 'message without id' }); continue; }
-    const phone = (str(m.from) ?? '').replace(/\D/g, '') || null;
-    let bsuid = str(m.from_user_id);
-    const contact = contacts.find((c) => (phone && str(c.wa_id)?.replace(/\D/g, '') === phone) || (bsuid && str(c.user_id) === bsuid))
-      ?? (contacts.length === 1 ? contacts[0] : undefined);
-    bsuid ??= contact ? str(contact.user_id) : null;
-    if (!phone && !bsuid) { out.ignored.push({ reason: 'sender has neither a phone number nor a user id', wamid }); continue; }
-    const profile = contact && isObj(contact.profile) ? contact.profile : {};
-    const type = str(m.type) ?? 'unknown';
-    const { content, startsTurn } = describe(type, m);
-    out.messages.push({
-      wamid, phoneNumberId, phone, bsuid, profileName: str(profile.name) ?? str(profile.username), type,
-      content, startsTurn, timestamp: toDate(m.timestamp) ?? now, raw: m,
-    });
+    // One unreadable message must not cost the rest of the payload (nor a 5xx that Meta re-delivers).
+    try { parseMessage(m, phoneNumberId, contacts, now, out); } catch (err) {
+      out.ignored.push({ reason: `unreadable message: ${(err as Error).message}`, wamid: str(m.id)?.slice(0, LIMITS.id) });
+    }
   }
   for (const s of arr(value.statuses)) {
     if (!isObj(s)) continue;
     const wamid = str(s.id);
     const status = str(s.status);
-    if (!wamid || !status) { out.ignored.push({ reason: 'status without id or status' }); continue; }
+    if (!wamid || !status || wamid.length > LIMITS.id || status.length > LIMITS.statusName) { out.ignored.push({ reason: 'status without a valid id or status' }); continue; }
     out.statuses.push({
-      wamid, phoneNumberId, status, recipient: str(s.recipient_id) ?? str(s.recipient_user_id), timestamp: toDate(s.timestamp),
-      errors: arr(s.errors).filter(isObj).map((e) => ({ code: num(e.code), title: str(e.title) ?? str(e.message) })),
+      wamid, phoneNumberId, status, recipient: (str(s.recipient_id) ?? str(s.recipient_user_id))?.slice(0, LIMITS.bsuid) ?? null, timestamp: toDate(s.timestamp),
+      errors: arr(s.errors).filter(isObj).map((e) => ({ code: int32(e.code), title: (str(e.title) ?? str(e.message))?.slice(0, 500) ?? null })),
     });
   }
   for (const e of arr(value.errors)) {
     if (!isObj(e)) continue;
-    out.errors.push({ phoneNumberId, code: num(e.code), title: str(e.title), message: str(e.message) });
+    out.errors.push({ phoneNumberId, code: int32(e.code), title: str(e.title)?.slice(0, 500) ?? null, message: str(e.message)?.slice(0, 500) ?? null });
+  }
+}
+
+function parseMessage(m: Obj, phoneNumberId: string | null, contacts: Obj[], now: Date, out: ParsedWebhook): void {
+  {
+    const wamid = str(m.id);
+    if (!wamid) { out.ignored.push({ reason: 'message without id' }); return; }
+    if (wamid.length > LIMITS.id) { out.ignored.push({ reason: 'message id too long' }); return; }
+    const phone = (str(m.from) ?? '').replace(/\D/g, '') || null;
+    if (phone && phone.length > LIMITS.phoneDigits) { out.ignored.push({ reason: 'sender is not a phone number (too many digits)', wamid }); return; }
+    let bsuid = str(m.from_user_id);
+    const contact = contacts.find((c) => (phone && str(c.wa_id)?.replace(/\D/g, '') === phone) || (bsuid && str(c.user_id) === bsuid))
+      ?? (contacts.length === 1 ? contacts[0] : undefined);
+    bsuid ??= contact ? str(contact.user_id) : null;
+    if (bsuid && bsuid.length > LIMITS.bsuid) { out.ignored.push({ reason: 'user id too long', wamid }); return; }
+    if (!phone && !bsuid) { out.ignored.push({ reason: 'sender has neither a phone number nor a user id', wamid }); return; }
+    const profile = contact && isObj(contact.profile) ? contact.profile : {};
+    const type = clip(str(m.type) ?? 'unknown', 40);
+    const { content, startsTurn } = describe(type, m);
+    out.messages.push({
+      wamid, phoneNumberId, phone, bsuid, profileName: (str(profile.name) ?? str(profile.username))?.slice(0, LIMITS.profileName) ?? null, type,
+      content, startsTurn, timestamp: toDate(m.timestamp) ?? now, raw: cleanDeep(m) as Record<string, unknown>,
+    });
   }
 }
 
@@ -112,7 +146,7 @@ export function describe(type: string, m: Obj): { content: string; startsTurn: b
   const part = isObj(m[type]) ? (m[type] as Obj) : {};
   const withCaption = (label: string, caption: string | null) => (caption ? `[${label}: ${clip(caption)}]` : `[${label}]`);
   switch (type) {
-    case 'text': return { content: str(part.body) ?? '[empty message]', startsTurn: true };
+    case 'text': return { content: clip(str(part.body) ?? '[empty message]', LIMITS.text), startsTurn: true };
     case 'image': case 'video': case 'sticker':
       return { content: withCaption(part.animated ? 'animated sticker' : type, str(part.caption)), startsTurn: true };
     case 'audio': return { content: part.voice ? '[voice message]' : '[audio]', startsTurn: true };
@@ -123,7 +157,7 @@ export function describe(type: string, m: Obj): { content: string; startsTurn: b
     }
     case 'location': {
       const where = [str(part.name), str(part.address)].filter(Boolean).join(', ');
-      const coords = num(part.latitude) !== null || typeof part.latitude === 'number' ? `${part.latitude}, ${part.longitude}` : '';
+      const coords = num(part.latitude) !== null ? `${num(part.latitude)}, ${num(part.longitude) ?? '?'}` : '';
       return { content: `[location: ${[where, coords && `(${coords})`].filter(Boolean).join(' ') || 'shared'}]`, startsTurn: true };
     }
     case 'contacts': {

@@ -35,7 +35,7 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
   const credentials = opts.credentials === undefined ? credentialsFromConfig(config) : opts.credentials;
   const windowMs = opts.bufferMs ?? config.whatsapp.bufferMs;
   const state = createChannelState(deps);
-  const buffer = createMessageBuffer({ db });
+  const buffer = createMessageBuffer({ db, rateLimitPerMinute: config.whatsapp.rateLimitPerMinute });
   const sessions = createSessionService({
     db, users: deps.users, credit: deps.credit, chatLogger: deps.chatLogger, logger, timeoutMinutes: config.whatsapp.sessionTimeoutMinutes,
   });
@@ -47,6 +47,7 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
   const batches = graph ? createBatchService({
     buffer, sessions, graph, ai: deps.ai, history: deps.history, chatLogger: deps.chatLogger, logger, clock, owner,
     sweepMs: opts.sweepMs ?? config.whatsapp.sweepMs, leaseMs: opts.leaseMs ?? config.whatsapp.leaseMs,
+    rateLimitPerMinute: config.whatsapp.rateLimitPerMinute,
   }) : null;
   const inbound = credentials ? createInboundService({ buffer, batches, logger, clock, windowMs, phoneNumberId: credentials.phoneNumberId }) : null;
   const status = createStatusService({ app: deps, credentials, sessions, buffer, state, clock, inFlight: () => batches?.inFlight() ?? 0 });

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createEmbeddedDatabase, createPostgresDatabase, type Database } from '../../src/db/database';
 import { migrate, pendingMigrations, readMigrations } from '../../src/db/migrator';
 import { createTestDatabase, hasServerDatabase } from '../helpers/test-database';
@@ -16,6 +19,15 @@ async function expectFullyMigrated(db: Database) {
   const applied = await db.query<{ n: number }>('SELECT count(*) AS n FROM schema_migrations');
   expect(applied.rows[0].n).toBe(readMigrations().length);
 }
+
+describe('migration files', () => {
+  test('when two migration files share a version number, then reading them fails with both names', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aicw-mig-'));
+    fs.writeFileSync(path.join(dir, '060-cluster.sql'), 'SELECT 1;');
+    fs.writeFileSync(path.join(dir, '060-rate-limit.sql'), 'SELECT 2;');
+    expect(() => readMigrations(dir)).toThrow(/060-cluster and 060-rate-limit/);
+  });
+});
 
 describe('migrations on the embedded engine', () => {
   test('when migrations run twice in a row, then the second run applies nothing', async () => {

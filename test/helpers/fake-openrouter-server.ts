@@ -28,6 +28,8 @@ export interface FakeOpenRouter {
   unknownModels: Set<string>;
   /** Text of the default 200 answer. */
   defaultText: string;
+  /** When set, answers every unscripted call (e.g. `echoPrompt`, the model repeating its whole prompt). */
+  responder?: (body: RecordedRequest['body']) => ScriptedResponse;
   close(): Promise<void>;
 }
 
@@ -66,7 +68,7 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
       let r: ScriptedResponse;
       const unknown = [body.model, ...(body.models ?? [])].find((m) => m && fake.unknownModels.has(m));
       if (unknown) r = errorResponse(400, `${unknown} is not a valid model ID`);
-      else r = queue.shift() ?? completion(fake.defaultText, body.models?.[0] ?? body.model ?? 'openrouter/free');
+      else r = queue.shift() ?? fake.responder?.(body) ?? completion(fake.defaultText, body.models?.[0] ?? body.model ?? 'openrouter/free');
       const send = () => {
         if (res.destroyed) return;
         res.writeHead(r.status ?? 200, { 'content-type': 'application/json', ...r.headers });
@@ -89,3 +91,7 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
     },
   }) as FakeOpenRouter;
 }
+
+/** A "model" that answers with its whole prompt: whatever reached the prompt reaches the user. */
+export const echoPrompt = (body: RecordedRequest['body']): ScriptedResponse =>
+  completion(body.messages.map((m) => `[${m.role}] ${m.content}`).join('\n\n'));

@@ -4,6 +4,7 @@ import request from 'supertest';
 import type { AiResponder } from '../../src/ai/types';
 import { createEmptyKnowledgeBase } from '../../src/knowledge/types';
 import { createTestApp, type TestApp } from './test-app';
+import type { TestDatabase } from './test-database';
 import { startFakeGraphServer, type FakeGraphServer } from './fake-graph-server';
 import { metaEnv, signedRequest } from './whatsapp-payloads';
 
@@ -28,12 +29,17 @@ export function recordingAi(answer?: (messages: string[]) => string): AiResponde
   };
 }
 
-export async function createWhatsAppTestApp(opts: { bufferMs?: number; ai?: AiResponder; env?: Record<string, string>; start?: boolean } = {}): Promise<WhatsAppTestApp> {
+export async function createWhatsAppTestApp(opts: {
+  bufferMs?: number; ai?: AiResponder; env?: Record<string, string>; start?: boolean;
+  /** Share one database between several app instances; a clock the test can move forward. */
+  database?: TestDatabase; clock?: () => number;
+} = {}): Promise<WhatsAppTestApp> {
   const graph = await startFakeGraphServer();
   const t = await createTestApp({
     env: { ...metaEnv(graph.url), WHATSAPP_BUFFER_MS: String(opts.bufferMs ?? 1000), ...opts.env },
     // No PDF loading in the background of channel tests; the AI is the real processor unless given.
-    build: { overrides: { knowledge: createEmptyKnowledgeBase(), ...(opts.ai ? { ai: opts.ai } : {}) } },
+    build: { overrides: { knowledge: createEmptyKnowledgeBase(), ...(opts.ai ? { ai: opts.ai } : {}) }, clock: opts.clock },
+    database: opts.database,
     start: opts.start ?? true,
   });
   return {
