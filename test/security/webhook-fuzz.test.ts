@@ -54,7 +54,9 @@ function mutate(payload: Json, mutations: Mutation[]): Json {
     if (!all.length) break;
     const { parent, key } = all[m.at % all.length];
     const p = parent as Record<string | number, unknown>;
-    if (m.kind === 'set') p[key] = m.value;
+    // A copy: fc.constantFrom hands out the same object every time, and inserting that shared instance
+    // let a later mutation make it contain itself (a cycle JSON cannot encode) and leak into later runs.
+    if (m.kind === 'set') p[key] = structuredClone(m.value);
     else if (m.kind === 'delete') { if (Array.isArray(parent)) parent.splice(key as number, 1); else delete p[key]; }
     else if (m.kind === 'dup-array') { const v = p[key]; p[key] = Array.isArray(v) ? [...v, ...v] : [v, v]; }
     else p[key] = { wrapped: p[key] };
