@@ -1,32 +1,14 @@
 // Duplicate and out-of-order webhook deliveries, spread over two processes: every message is stored
 // once, each conversation gets one reply, and the model sees each burst in WhatsApp's order.
-import { createTestDatabase, hasServerDatabase, type TestDatabase } from '../helpers/test-database';
-import { startFakeGraphServer, type FakeGraphServer } from '../helpers/fake-graph-server';
-import { startFakeOpenRouter, type FakeOpenRouter } from '../helpers/fake-openrouter-server';
+import { hasServerDatabase } from '../helpers/test-database';
 import { webhookPayload } from '../helpers/whatsapp-payloads';
-import { Cluster, deliver, faultEnv, makeConversations, newStats, payloadOf, settle, sleep, tally } from './fault-harness';
+import { deliver, makeConversations, newStats, payloadOf, settle, sleep, tally, useFaultWorld } from './fault-harness';
 
 (hasServerDatabase() ? describe : describe.skip)('fault: duplicate and out-of-order deliveries', () => {
-  let database: TestDatabase;
-  let graph: FakeGraphServer;
-  let ai: FakeOpenRouter;
-  let cluster: Cluster;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    graph = await startFakeGraphServer();
-    ai = await startFakeOpenRouter();
-    cluster = new Cluster(faultEnv({ databaseUrl: database.url!, graph, openRouterUrl: ai.url, extra: { WHATSAPP_BUFFER_MS: '2000' } }), 2);
-    await cluster.startAll();
-  });
-  afterAll(async () => {
-    await cluster?.stopAll();
-    await graph.close();
-    await ai.close();
-    await database.drop();
-  });
+  const w = useFaultWorld({ cluster: { extra: { WHATSAPP_BUFFER_MS: '2000' } } });
 
   test('when every webhook arrives two or three times, to either process, in shuffled order, then each conversation is answered once with its messages in order', async () => {
+    const { database, graph, ai, cluster } = w;
     const conversations = makeConversations(20, '62817500', 3);
     // Each message alone, plus one payload carrying the whole burst (Meta batches updates), each
     // delivered 2-3 times; all of it shuffled, so later messages often arrive first.

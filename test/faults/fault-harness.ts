@@ -6,7 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Database } from '../../src/db/database';
 import { spawnServer, type ServerProcess } from '../helpers/server-process';
-import type { FakeGraphServer } from '../helpers/fake-graph-server';
+import { startFakeGraphServer, type FakeGraphServer } from '../helpers/fake-graph-server';
+import { startFakeOpenRouter, type FakeOpenRouter } from '../helpers/fake-openrouter-server';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
 import { metaEnv, newWamid, signedRequest, webhookPayload } from '../helpers/whatsapp-payloads';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,6 +57,44 @@ export class Cluster {
   alive(): ServerProcess[] { return this.servers.filter((s, i): s is ServerProcess => s !== null && !this.isDown(i)); }
   async stopAll() { for (const s of this.servers.splice(0)) await s?.kill9(); }
   output() { return this.servers.map((s) => s?.output() ?? '').join('\n'); }
+}
+
+/** What every scenario (but the database restart, which brings its own server) runs against. */
+export interface FaultWorld {
+  database: TestDatabase;
+  graph: FakeGraphServer;
+  ai: FakeOpenRouter;
+  cluster: Cluster;
+  /** Starts the server processes now (for a scenario that sets things up first); stopped after the file. */
+  startCluster(extra?: Record<string, string>, size?: number): Promise<Cluster>;
+}
+
+/**
+ * Registers beforeAll/afterAll that make the outside world of a fault scenario: a database of its
+ * own on the PostgreSQL server, fake Graph and OpenRouter servers (the model answering `aiText`),
+ * and, with `cluster`, two server processes started before the tests. Everything is removed after.
+ */
+export function useFaultWorld(opts: { aiText?: string; cluster?: { extra?: Record<string, string>; size?: number } } = {}): FaultWorld {
+  const w = {} as FaultWorld;
+  w.startCluster = async (extra, size = 2) => {
+    w.cluster = new Cluster(faultEnv({ databaseUrl: w.database.url!, graph: w.graph, openRouterUrl: w.ai.url, extra }), size);
+    await w.cluster.startAll();
+    return w.cluster;
+  };
+  beforeAll(async () => {
+    w.database = await createTestDatabase();
+    w.graph = await startFakeGraphServer();
+    w.ai = await startFakeOpenRouter();
+    if (opts.aiText) w.ai.defaultText = opts.aiText;
+    if (opts.cluster) await w.startCluster(opts.cluster.extra, opts.cluster.size);
+  });
+  afterAll(async () => {
+    await w.cluster?.stopAll();
+    await w.graph?.close();
+    await w.ai?.close();
+    await w.database?.drop();
+  });
+  return w;
 }
 
 export interface DeliveryStats { deliveries: number; non2xx: Map<number, number>; networkErrors: number }

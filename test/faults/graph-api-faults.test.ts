@@ -1,31 +1,14 @@
 // The Graph API answering 429, 500 and timing out for a while: every reply is delivered once when
 // it recovers (two processes share the work and the database).
-import { createTestDatabase, hasServerDatabase, type TestDatabase } from '../helpers/test-database';
-import { graphError, startFakeGraphServer, type FakeGraphServer } from '../helpers/fake-graph-server';
-import { startFakeOpenRouter, type FakeOpenRouter } from '../helpers/fake-openrouter-server';
-import { Cluster, deliver, faultEnv, makeConversations, newStats, payloadOf, settle, sleep, tally } from './fault-harness';
+import { hasServerDatabase } from '../helpers/test-database';
+import { graphError } from '../helpers/fake-graph-server';
+import { deliver, makeConversations, newStats, payloadOf, settle, sleep, tally, useFaultWorld } from './fault-harness';
 
 (hasServerDatabase() ? describe : describe.skip)('fault: Graph API errors and timeouts', () => {
-  let database: TestDatabase;
-  let graph: FakeGraphServer;
-  let ai: FakeOpenRouter;
-  let cluster: Cluster;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    graph = await startFakeGraphServer();
-    ai = await startFakeOpenRouter();
-    cluster = new Cluster(faultEnv({ databaseUrl: database.url!, graph, openRouterUrl: ai.url }), 2);
-    await cluster.startAll();
-  });
-  afterAll(async () => {
-    await cluster?.stopAll();
-    await graph.close();
-    await ai.close();
-    await database.drop();
-  });
+  const w = useFaultWorld({ cluster: {} });
 
   test('when the Graph API answers 429, 500 and times out for several seconds, then each reply is delivered exactly once after it recovers', async () => {
+    const { database, graph, ai, cluster } = w;
     const conversations = makeConversations(30, '62817200', 1);
     const stats = newStats();
     // Every Graph call fails for about 6 s, in turns: 429 with Retry-After, 500, Meta's throughput

@@ -1,9 +1,7 @@
 // kill -9 of either of two server processes at random moments during a stream of conversations:
 // after recovery every batch is answered exactly once and no message is lost.
-import { createTestDatabase, hasServerDatabase, type TestDatabase } from '../helpers/test-database';
-import { startFakeGraphServer, type FakeGraphServer } from '../helpers/fake-graph-server';
-import { startFakeOpenRouter, type FakeOpenRouter } from '../helpers/fake-openrouter-server';
-import { Cluster, deliver, faultEnv, makeConversations, newStats, payloadOf, settle, sleep, tally } from './fault-harness';
+import { hasServerDatabase } from '../helpers/test-database';
+import { deliver, makeConversations, newStats, payloadOf, settle, sleep, tally, useFaultWorld } from './fault-harness';
 
 // A small seeded generator: a failing run can be repeated with FAULT_SEED.
 function random(seed: number) {
@@ -12,29 +10,13 @@ function random(seed: number) {
 }
 
 (hasServerDatabase() ? describe : describe.skip)('fault: kill -9 during a stream of conversations', () => {
-  let database: TestDatabase;
-  let graph: FakeGraphServer;
-  let ai: FakeOpenRouter;
-  let cluster: Cluster;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    graph = await startFakeGraphServer();
-    ai = await startFakeOpenRouter();
-    ai.defaultText = 'Skor kredit Anda baik.';
-  });
-  afterAll(async () => {
-    await cluster?.stopAll();
-    await graph.close();
-    await ai.close();
-    await database.drop();
-  });
+  const w = useFaultWorld({ aiText: 'Skor kredit Anda baik.' });
 
   test('when either process is killed at random moments and restarted, then every batch is answered exactly once and nothing is lost', async () => {
+    const { database, graph } = w;
     const seed = Number(process.env.FAULT_SEED ?? Date.now() % 100_000);
     const rnd = random(seed);
-    cluster = new Cluster(faultEnv({ databaseUrl: database.url!, graph, openRouterUrl: ai.url }), 2);
-    await cluster.startAll();
+    const cluster = await w.startCluster();
     const conversations = makeConversations(40, '62817100', 2);
     const stats = newStats();
 

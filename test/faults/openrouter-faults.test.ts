@@ -1,33 +1,18 @@
 // OpenRouter answering 429, 500 and timing out: the model's reply is delivered once when it
 // recovers within the retry budget; when it does not, the user gets the polite "busy" message once.
-import { createTestDatabase, hasServerDatabase, type TestDatabase } from '../helpers/test-database';
-import { startFakeGraphServer, type FakeGraphServer } from '../helpers/fake-graph-server';
-import { errorResponse, startFakeOpenRouter, type FakeOpenRouter } from '../helpers/fake-openrouter-server';
-import { Cluster, deliver, faultEnv, makeConversations, newStats, payloadOf, settle, tally } from './fault-harness';
+import { hasServerDatabase } from '../helpers/test-database';
+import { errorResponse } from '../helpers/fake-openrouter-server';
+import { deliver, makeConversations, newStats, payloadOf, settle, tally, useFaultWorld } from './fault-harness';
 
 (hasServerDatabase() ? describe : describe.skip)('fault: OpenRouter errors and timeouts', () => {
-  let database: TestDatabase;
-  let graph: FakeGraphServer;
-  let ai: FakeOpenRouter;
-  let cluster: Cluster;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    graph = await startFakeGraphServer();
-    ai = await startFakeOpenRouter();
-    ai.defaultText = 'Jawaban AI setelah pulih.';
+  const w = useFaultWorld({
+    aiText: 'Jawaban AI setelah pulih.',
     // A 6 s retry budget per turn: long enough to ride out a short outage, short enough to test giving up.
-    cluster = new Cluster(faultEnv({ databaseUrl: database.url!, graph, openRouterUrl: ai.url, extra: { OPENROUTER_MAX_RETRY_MS: '6000' } }), 2);
-    await cluster.startAll();
-  });
-  afterAll(async () => {
-    await cluster?.stopAll();
-    await graph.close();
-    await ai.close();
-    await database.drop();
+    cluster: { extra: { OPENROUTER_MAX_RETRY_MS: '6000' } },
   });
 
   test('when OpenRouter answers 429, 500 and times out for a while, then each conversation gets the model\'s reply exactly once', async () => {
+    const { database, graph, ai, cluster } = w;
     const conversations = makeConversations(10, '62817300', 1);
     // The first 15 calls fail (any process, any conversation), then it recovers.
     for (let i = 0; i < 5; i++) {
@@ -43,6 +28,7 @@ import { Cluster, deliver, faultEnv, makeConversations, newStats, payloadOf, set
   });
 
   test('when OpenRouter keeps failing, then each conversation gets the polite busy message exactly once', async () => {
+    const { database, graph, ai, cluster } = w;
     graph.reset();
     const conversations = makeConversations(6, '62817301', 1);
     for (let i = 0; i < 400; i++) ai.script(i % 2 ? errorResponse(500, 'Internal Server Error') : errorResponse(429, 'Rate limit exceeded'));
