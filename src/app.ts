@@ -1,8 +1,8 @@
 // createApp(deps): middleware, routers, 404, error handler. Never listens, never reads env.
 import express, { type Router } from 'express';
-import helmet from 'helmet';
 import type { AppDeps } from './deps';
 import { AppError, errorHandler, notFoundHandler } from './shared/errors';
+import { createSecurityHeaders } from './shared/security-headers';
 
 /** The webhook's limit (Meta batches up to 1000 updates per POST); every other route's is smaller. */
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -11,12 +11,13 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   if (deps.config.trustProxy) app.set('trust proxy', parseTrustProxy(deps.config.trustProxy));
+  // Hot routes first: they set the same security headers themselves (see AppModule.earlyRoutes).
+  for (const m of deps.modules) {
+    for (const r of m.earlyRoutes ?? []) app[r.method](r.path, r.handler);
+  }
   // Security headers on every response (JSON, health probes, 404s). Pages that need more set their
   // own CSP in their router (web chat, /admin), which replaces this one for that response.
-  app.use(helmet({
-    contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': deps.config.production ? [] : null } },
-    strictTransportSecurity: deps.config.production,
-  }));
+  app.use(createSecurityHeaders({ production: deps.config.production }).middleware);
   // No request body anywhere may exceed the largest route limit (the webhook's); each router also
   // has its own, smaller limit. Checked on the declared length before any byte is read.
   app.use((req, _res, next) => {

@@ -1,6 +1,6 @@
 // buildDeps(config): the one place that wires clients, stores and services. Every capability is
 // a module: an optional router to mount, and optional background work to start and stop.
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { migrate, pendingMigrations, readMigrations } from './db/migrator';
@@ -23,10 +23,17 @@ import { createClusterService, type ClusterService } from './cluster/cluster-ser
 import { createKnowledgeSync } from './knowledge/knowledge-sync';
 import { createSandboxModule } from './whatsapp/sandbox/sandbox-module';
 
+export interface EarlyRoute { method: 'post'; path: string; handler: RequestHandler }
+
 export interface AppModule {
   name: string;
   router?: Router;
   mountPath?: string;
+  /**
+   * Routes mounted on the app itself before its global middleware, for hot machine-to-machine
+   * endpoints (the WhatsApp webhook) that read their own body and set the security headers themselves.
+   */
+  earlyRoutes?: EarlyRoute[];
   /** Background work (timers, sweeps); started after the server listens. */
   start?(): Promise<void> | void;
   /** Told the port once the server listens (the sandbox calls itself on it). */

@@ -4,14 +4,14 @@ import pino, { type Logger, type DestinationStream } from 'pino';
 
 export type { Logger };
 
-const SECRET_KEYS = [
-  'authorization', 'Authorization', 'accessToken', 'access_token', 'appSecret', 'app_secret', 'apiKey', 'api_key',
-  'token', 'secret', 'password', 'cookie', 'Cookie', 'verifyToken', 'serviceRoleKey', 'clientSecret', 'sessionSecret',
-];
-const REDACT_PATHS = [
-  ...SECRET_KEYS, ...SECRET_KEYS.map((k) => `*.${k}`), ...SECRET_KEYS.map((k) => `*.*.${k}`),
-  'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers["x-hub-signature-256"]',
-];
+// Keys whose values are never written, at any depth (compared in lower case). Censored in the same
+// walk that masks phone numbers: pino's path-based redaction ran a second walk over every line
+// (about 4 % of the webhook's CPU) and only reached the depths it was told.
+const SECRET_KEYS = new Set([
+  'authorization', 'accesstoken', 'access_token', 'appsecret', 'app_secret', 'apikey', 'api_key', 'token', 'secret',
+  'password', 'cookie', 'set-cookie', 'verifytoken', 'servicerolekey', 'clientsecret', 'sessionsecret', 'x-hub-signature-256',
+]);
+const CENSOR = '[redacted]';
 
 // Runs of 8+ digits (optionally with a leading +) are phone numbers for our purposes: a
 // WhatsApp wa_id is 10-15 digits. Keep enough to tell conversations apart in a log.
@@ -27,14 +27,22 @@ export function maskPhone(value: string | null | undefined): string {
   });
 }
 
-/** Masks phone numbers inside any string-valued field (user ids like whatsapp_628…, urls, messages). */
+/**
+ * Masks phone numbers inside any string-valued field (user ids like whatsapp_628…, urls, messages)
+ * and censors secret-named keys. Deeper than 6 levels nothing is written at all, so neither can slip through.
+ */
 function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskPhone(value);
-  if (depth > 4 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 6) return '[too deep]';
+  if (value instanceof Error) return maskDeep(pino.stdSerializers.err(value), depth);
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = maskDeep(v, depth + 1);
+  for (const k in value as Record<string, unknown>) {
+    if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+    const v = (value as Record<string, unknown>)[k];
+    out[k] = SECRET_KEYS.has(k.toLowerCase()) && v !== undefined && v !== null ? CENSOR : maskDeep(v, depth + 1);
+  }
   return out;
 }
 
@@ -57,8 +65,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return pino({
     level: options.level ?? 'info',
     base: options.base ?? { pid: process.pid },
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    formatters: { log: (obj) => maskDeep(obj) as Record<string, unknown> },
+    formatters: {
+      log: (obj) => maskDeep(obj) as Record<string, unknown>,
+      bindings: (b) => maskDeep(b) as Record<string, unknown>,
+    },
     hooks: {
       logMethod(args, method) {
         // Mask phone numbers in the message text too (the seed's lines name the phone).

@@ -3,6 +3,7 @@
 // conditional UPDATE on the lease: exactly one process wins. Transactions stay short (PGlite has one
 // connection) and none is held across an HTTP call.
 import type { Database, Queryable } from '../db/database';
+import { retryOnDeadlock } from '../db/retry';
 import type { InboundMessage, StatusEvent } from './parse-webhook';
 import { conversationKey } from './session-service';
 import type { ConversationMessage } from '../ai/types';
@@ -83,7 +84,9 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
       }
       // One round trip: insert the messages, then upsert only the conversations that got a new one,
       // so a re-delivered webhook changes nothing at all.
-      const r = await db.query<{ conversation_key: string; due_at: Date | null; inserted: number }>(
+      // Retried on deadlock (the same wamid re-delivered into two concurrent groups, each waiting for a
+      // row the other holds) instead of a 503 that would make Meta re-deliver minutes later.
+      const r = await retryOnDeadlock(() => db.query<{ conversation_key: string; due_at: Date | null; inserted: number }>(
         `WITH incoming AS (
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                                 $9::text[], $10::text[], $11::text[])
@@ -105,6 +108,7 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
          SELECT t.conversation_key, w.recipient, w.phone, w.bsuid, w.profile_name,
                 CASE WHEN t.starts THEN $12::timestamptz ELSE NULL END, $13::timestamptz, $13::timestamptz, t.n
          FROM touched t JOIN who w USING (conversation_key)
+         ORDER BY t.conversation_key -- concurrent groups lock rows in the same order: no deadlock
          ON CONFLICT (conversation_key) DO UPDATE SET
            due_at = COALESCE(EXCLUDED.due_at, c.due_at),
            recipient = EXCLUDED.recipient,
@@ -118,7 +122,7 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
          RETURNING c.conversation_key, c.due_at
          )
          SELECT up.conversation_key, up.due_at, t.n AS inserted FROM up JOIN touched t USING (conversation_key)`,
-        [...cols, new Date(nowMs + windowMs).toISOString(), new Date(nowMs).toISOString()]);
+        [...cols, new Date(nowMs + windowMs).toISOString(), new Date(nowMs).toISOString()], { name: 'whatsapp-ingest' }));
       return {
         stored: r.rows.reduce((n, row) => n + Number(row.inserted), 0),
         due: r.rows.map((row) => ({ key: row.conversation_key, dueAt: row.due_at })),
@@ -325,3 +329,4 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
 function toMessage(m: { wamid: string; type: string; content: string; sent_at: string }): BatchMessage {
   return { wamid: m.wamid, type: m.type, content: m.content, sentAt: new Date(m.sent_at) };
 }
+

@@ -1,17 +1,24 @@
 // GET /webhook/whatsapp (Meta's verify handshake) and POST /webhook/whatsapp (deliveries).
 // The POST reads the raw body itself, on this route only, and checks the signature before parsing.
-import express, { Router, type Request, type Response, type NextFunction } from 'express';
+import { Router, type Request, type RequestHandler, type Response, type NextFunction } from 'express';
+import onFinished from 'on-finished';
+import getRawBody from 'raw-body';
 import type { Logger } from '../shared/logger';
 import { AppError } from '../shared/errors';
+import type { SecurityHeaders } from '../shared/security-headers';
 import type { WhatsAppCredentials } from './credentials';
 import type { InboundService } from './inbound-service';
 import { safeEqual, SIGNATURE_HEADER, verifySignature } from './signature';
 
 export const WEBHOOK_PATH = '/webhook/whatsapp';
 /** Meta batches up to 1000 updates per POST; third parties report payloads up to 3 MB. */
-export const WEBHOOK_BODY_LIMIT = '3mb';
+export const WEBHOOK_BODY_LIMIT = 3 * 1024 * 1024;
+const RECEIVED = Buffer.from('EVENT_RECEIVED');
 
-export function createWebhookRouter(deps: { credentials: WhatsAppCredentials | null; inbound: InboundService | null; logger: Logger }): Router {
+interface WebhookDeps { credentials: WhatsAppCredentials | null; inbound: InboundService | null; logger: Logger }
+
+/** GET: the verify handshake, an ordinary route behind the app's middleware. */
+export function createWebhookRouter(deps: WebhookDeps): Router {
   const log = deps.logger.child({ module: 'whatsapp-webhook' });
   const router = Router();
 
@@ -29,36 +36,56 @@ export function createWebhookRouter(deps: { credentials: WhatsAppCredentials | n
     res.sendStatus(403);
   });
 
-  const notConfigured = (_req: Request, _res: Response, next: NextFunction) => {
-    if (!deps.credentials || !deps.inbound) return next(new AppError('whatsapp-not-configured', 503, 'WhatsApp integration is not fully configured'));
-    next();
-  };
-
-  router.post(WEBHOOK_PATH, notConfigured, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res, next) => {
-    const c = deps.credentials!;
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!verifySignature(raw, req.get(SIGNATURE_HEADER), c.appSecret)) {
-      log.warn({ bytes: raw.length, hasHeader: Boolean(req.get(SIGNATURE_HEADER)) }, '❌ Invalid webhook signature');
-      return next(new AppError('invalid-signature', 401, 'Invalid webhook signature'));
-    }
-    let payload: unknown;
-    try {
-      payload = JSON.parse(raw.toString('utf8'));
-    } catch {
-      log.warn({ bytes: raw.length }, 'webhook body with a valid signature is not valid JSON');
-      return next(new AppError('invalid-json', 400, 'Request body is not valid JSON'));
-    }
-    let result;
-    try {
-      result = await deps.inbound!.receive(payload);
-    } catch (err) {
-      // Not stored → not acknowledged: Meta re-delivers later.
-      log.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'could not store webhook messages; answering 503 so Meta re-delivers');
-      return next(new AppError('storage-unavailable', 503, 'Messages could not be stored; please retry'));
-    }
-    res.status(200).type('text/plain').send('EVENT_RECEIVED');
-    result.afterResponse();
-  });
-
   return router;
+}
+
+/**
+ * POST: deliveries (a handler the app mounts on WEBHOOK_PATH). Mounted ahead of the app's middleware (it is the hottest route and its caller is
+ * Meta, not a browser): it reads the raw body once with raw-body instead of a body parser, sets the
+ * security headers from a precomputed object, and writes its answer directly (no ETag hashing).
+ * Errors still go to the app's error handler, with the same headers.
+ */
+export function createWebhookIntake(deps: WebhookDeps & { security: SecurityHeaders }): RequestHandler {
+  const log = deps.logger.child({ module: 'whatsapp-webhook' });
+  const okHeaders = { ...deps.security.headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': String(RECEIVED.length) };
+  return (req: Request, res: Response, next: NextFunction) => {
+    const fail = (err: unknown) => { deps.security.apply(res); next(err); };
+    if (!deps.credentials || !deps.inbound) return fail(new AppError('whatsapp-not-configured', 503, 'WhatsApp integration is not fully configured'));
+    const encoding = req.headers['content-encoding'];
+    // Meta never compresses webhooks, and the signature covers the bytes as sent.
+    if (encoding && encoding !== 'identity') return fail(new AppError('unsupported-encoding', 415, 'Compressed webhook bodies are not accepted'));
+    const c = deps.credentials;
+    const inbound = deps.inbound;
+    getRawBody(req, { length: req.headers['content-length'], limit: WEBHOOK_BODY_LIMIT }, (readErr, raw) => {
+      // Read the rest of a refused body before answering, as body-parser does, so the client gets
+      // the 413/400 instead of a reset connection.
+      if (readErr) { onFinished(req, () => fail(readErr)); req.resume(); return; }
+      void handle(raw).catch(fail);
+    });
+    async function handle(raw: Buffer) {
+      const signature = req.headers[SIGNATURE_HEADER] as string | undefined;
+      if (!verifySignature(raw, signature, c.appSecret)) {
+        log.warn({ bytes: raw.length, hasHeader: Boolean(signature) }, '❌ Invalid webhook signature');
+        return fail(new AppError('invalid-signature', 401, 'Invalid webhook signature'));
+      }
+      let payload: unknown;
+      try {
+        payload = JSON.parse(raw.toString('utf8'));
+      } catch {
+        log.warn({ bytes: raw.length }, 'webhook body with a valid signature is not valid JSON');
+        return fail(new AppError('invalid-json', 400, 'Request body is not valid JSON'));
+      }
+      let result;
+      try {
+        result = await inbound.receive(payload);
+      } catch (err) {
+        // Not stored → not acknowledged: Meta re-delivers later.
+        log.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'could not store webhook messages; answering 503 so Meta re-delivers');
+        return fail(new AppError('storage-unavailable', 503, 'Messages could not be stored; please retry'));
+      }
+      res.writeHead(200, okHeaders);
+      res.end(RECEIVED);
+      result.afterResponse();
+    }
+  };
 }

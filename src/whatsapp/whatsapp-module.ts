@@ -13,7 +13,8 @@ import { createMessageBuffer } from './message-buffer';
 import { createSessionService } from './session-service';
 import { createChannelState, createStatusService } from './status-service';
 import { createStatusRouter } from './status-router';
-import { createWebhookRouter } from './webhook-router';
+import { createWebhookIntake, createWebhookRouter, WEBHOOK_PATH } from './webhook-router';
+import { createSecurityHeaders } from '../shared/security-headers';
 
 export interface WhatsAppModuleOptions {
   /** Defaults to the META_* configuration; null = not configured (webhook answers 503). */
@@ -52,6 +53,7 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
   const inbound = credentials ? createInboundService({ buffer, batches, logger, clock, windowMs, phoneNumberId: credentials.phoneNumberId }) : null;
   const status = createStatusService({ app: deps, credentials, sessions, buffer, state, clock, inFlight: () => batches?.inFlight() ?? 0 });
 
+  const intake = createWebhookIntake({ credentials, inbound, logger, security: createSecurityHeaders({ production: config.production }) });
   const router = Router();
   router.use(createWebhookRouter({ credentials, inbound, logger }));
   router.use(createStatusRouter({ adminToken: config.adminToken, status, knowledge: deps.knowledge, logger }));
@@ -64,6 +66,7 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
     .catch((err) => logger.warn({ err: { message: (err as Error).message }, module: 'whatsapp' }, 'session cleanup failed'));
   return {
     name: 'whatsapp',
+    earlyRoutes: [{ method: 'post', path: WEBHOOK_PATH, handler: intake }],
     router,
     graph,
     start() {

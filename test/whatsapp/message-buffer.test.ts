@@ -47,6 +47,21 @@ describe('durable message buffer', () => {
     expect(resumed.messages.map((m) => m.content)).toEqual(['panjang']);
   });
 
+  test('when concurrent writes carry the same conversations in different orders and the same wamids, then every write succeeds and each message is stored once', async () => {
+    // Two group INSERTs locking the same conversation rows in opposite orders, or waiting on each
+    // other's uncommitted wamid, deadlocked: PostgreSQL aborted one and its webhooks got a 503.
+    const buffer = createMessageBuffer({ db: database.db });
+    const all = Array.from({ length: 40 }, (_, i) => msgs(`62816100000${String(i % 20).padStart(2, '0')}`, `pesan ${i}`)[0]);
+    const shuffled = (xs: typeof all) => xs.map((x) => [Math.random(), x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
+    const now = Date.now();
+    for (let round = 0; round < 15; round++) {
+      const results = await Promise.allSettled(Array.from({ length: 4 }, () => buffer.ingest(shuffled(all), now + round, 1000)));
+      expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+    }
+    const n = await database.db.query<{ n: number }>("SELECT count(*)::int AS n FROM whatsapp_inbound WHERE conversation_key LIKE 'whatsapp_628161%'");
+    expect(n.rows[0].n).toBe(40);
+  });
+
   test('when only a reaction arrives, then nothing becomes due', async () => {
     const buffer = createMessageBuffer({ db: database.db });
     const t0 = Date.now();

@@ -72,6 +72,32 @@ describe('WhatsApp webhook', () => {
         await w.post(p).expect(200);
       }
     });
+    test('when a signed body is compressed, then 415 with a clear error and nothing is stored', async () => {
+      const before = await w.count(inboundCount);
+      const body = JSON.stringify(textPayload('6281200000005', 'x'));
+      const r = await request(w.app).post('/webhook/whatsapp')
+        .set({ 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-hub-signature-256': signPayload(body, TEST_META.appSecret) })
+        .send(body).expect(415);
+      expect(r.body.error.code).toBe('unsupported-encoding');
+      expect(await w.count(inboundCount)).toBe(before);
+    });
+    test('when the webhook refuses a delivery (401, 413), then the refusal still carries the security headers', async () => {
+      const bad = await w.post(textPayload('6281200000006', 'x'), 'not-the-secret').expect(401);
+      expect(bad.headers['x-content-type-options']).toBe('nosniff');
+      expect(bad.headers['content-security-policy']).toBeDefined();
+      const big = JSON.stringify({ pad: 'x'.repeat(3.5 * 1024 * 1024) });
+      const tooBig = await request(w.app).post('/webhook/whatsapp').set('content-type', 'application/json').send(big).expect(413);
+      expect(tooBig.headers['x-frame-options']).toBeDefined();
+    });
+  });
+
+  test('when 120 deliveries for 12 senders arrive at once, each sent twice, then every one is acknowledged 200 and each message is stored once', async () => {
+    // Concurrent deliveries share group INSERTs; two groups holding the same wamid and the same
+    // conversations used to deadlock now and then (a 503, so Meta re-delivered minutes later).
+    const payloads = Array.from({ length: 60 }, (_, i) => textPayload(`62813000000${String(i % 12).padStart(2, '0')}`, `pesan ${i}`));
+    const statuses = await Promise.all([...payloads, ...payloads.slice().reverse()].map(async (p) => (await w.post(p)).status));
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    expect(await w.count(`${inboundCount} WHERE conversation_key LIKE 'whatsapp_62813000000%'`)).toBe(60);
   });
 
   test('when every example payload Meta publishes is delivered signed, then each gets 200 and no error is answered', async () => {

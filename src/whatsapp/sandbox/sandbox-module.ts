@@ -2,9 +2,10 @@
 // (outside production, without META_* or with WHATSAPP_SANDBOX=true; never in production and never
 // with --original). Its credentials replace the META_* ones for the WhatsApp module, so the real
 // webhook (signature check on), buffer, AI processor and Graph client run unchanged.
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { AppDeps, AppModule } from '../../deps';
 import { AppError } from '../../shared/errors';
+import { createSecurityHeaders } from '../../shared/security-headers';
 import type { WhatsAppCredentials } from '../credentials';
 import { WEBHOOK_PATH } from '../webhook-router';
 import { createSandboxGraphRouter } from './sandbox-graph-router';
@@ -17,18 +18,22 @@ export interface SandboxModule extends AppModule { credentials: WhatsAppCredenti
 export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'db'>, opts: { clock?: () => number } = {}): SandboxModule {
   const { config, logger } = deps;
   const service = createSandboxService({ config, logger, repo: createSandboxRepository({ db: deps.db }), clock: opts.clock });
-  const router = Router();
-  // Every request to the webhook or the sandbox tells us the port we can reach ourselves on.
-  router.use([WEBHOOK_PATH, '/sandbox'], (req, _res, next) => { service.learnPort(req.socket.localPort); next(); });
+  const security = createSecurityHeaders({ production: config.production });
+  const learnPort: RequestHandler = (req, _res, next) => { service.learnPort(req.socket.localPort); next(); };
   // The secrets come from the database: until they are loaded the webhook cannot check a
   // signature, so it answers 503 (Meta, and the sandbox, deliver again later) instead of 401.
-  router.use(WEBHOOK_PATH, (_req, _res, next) => {
+  const whenLoaded: RequestHandler = (_req, res, next) => {
     if (service.isLoaded()) return next();
     service.load().then(() => next(), (err) => {
       logger.warn({ module: 'whatsapp-sandbox', err: { message: (err as Error).message } }, 'sandbox secrets not readable yet');
+      security.apply(res);
       next(new AppError('sandbox-starting', 503, 'The WhatsApp sandbox is starting (database not ready); please retry'));
     });
-  });
+  };
+  const router = Router();
+  // Every request to the webhook or the sandbox tells us the port we can reach ourselves on.
+  router.use([WEBHOOK_PATH, '/sandbox'], learnPort);
+  router.use(WEBHOOK_PATH, whenLoaded);
   router.use(createSandboxGraphRouter({ service }));
   router.use(createSandboxRouter({
     service, adminToken: config.adminToken, bufferMs: config.whatsapp.bufferMs, graphVersion: config.meta.graphVersion,
@@ -36,6 +41,9 @@ export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'd
   }));
   return {
     name: 'whatsapp-sandbox',
+    // The webhook's POST is an early route (see AppModule.earlyRoutes): gate it there too. This
+    // module is registered before the WhatsApp module, so these run first.
+    earlyRoutes: [{ method: 'post', path: WEBHOOK_PATH, handler: learnPort }, { method: 'post', path: WEBHOOK_PATH, handler: whenLoaded }],
     router,
     credentials: service.credentials,
     service,
