@@ -8,7 +8,7 @@ import { loadCreditContext } from '../credit/credit-summary';
 import type { KnowledgeBase, KnowledgePassage } from '../knowledge/types';
 import { detectLanguage } from '../knowledge/text-analyzer';
 import type { Logger } from '../shared/logger';
-import { offlineAnswer } from './offline-responder';
+import { createOfflineResponder } from './offline-responder';
 import { createOpenRouterClient, type OpenRouterClient } from './openrouter-client';
 import { BUSY_MESSAGE, buildChatMessages, trimHistory, userTurn } from './prompts';
 import type { AiResponder, AiTurnInput, AiTurnResult } from './types';
@@ -34,6 +34,8 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
     ? createOpenRouterClient({ ...or, apiKey: or.apiKey, publicUrl: config.publicUrl, logger: deps.logger })
     : null;
 
+  const offline = createOfflineResponder();
+
   return {
     online: client !== null,
     async reply(input: AiTurnInput): Promise<AiTurnResult> {
@@ -54,7 +56,7 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
       };
 
       if (!client) {
-        const text = offlineAnswer({ question, passages, creditText: userData.userText, lang, loading: !knowledge.isLoaded() });
+        const text = offline.answer({ question, passages, creditText: userData.userText, lang, loading: !knowledge.isLoaded() });
         return done({ text, kind: 'offline', model: null, promptTokens: null, completionTokens: null });
       }
       const messages = buildChatMessages({

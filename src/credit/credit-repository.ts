@@ -34,9 +34,9 @@ export function createCreditRepository(deps: { db: Database }): CreditRepository
   const repo: CreditRepository = {
     async getReport(userId) {
       const [insights, tradelines, payments] = await Promise.all([
-        db.query<CreditInsightsRow>('SELECT * FROM usercreditinsights WHERE user_id = $1', [userId]),
-        db.query<TradelineRow>('SELECT * FROM usertradelinedata WHERE user_id = $1 ORDER BY status, opened_date', [userId]),
-        db.query<PaymentRow>('SELECT * FROM userpaymenthistory WHERE user_id = $1 ORDER BY period_month DESC, tradeline_id', [userId]),
+        db.query<CreditInsightsRow>('SELECT * FROM usercreditinsights WHERE user_id = $1', [userId], { name: 'credit-insights' }),
+        db.query<TradelineRow>('SELECT * FROM usertradelinedata WHERE user_id = $1 ORDER BY status, opened_date', [userId], { name: 'credit-tradelines' }),
+        db.query<PaymentRow>('SELECT * FROM userpaymenthistory WHERE user_id = $1 ORDER BY period_month DESC, tradeline_id', [userId], { name: 'credit-payments' }),
       ]);
       return { insights: insights.rows[0] ?? null, tradelines: tradelines.rows, payments: payments.rows };
     },

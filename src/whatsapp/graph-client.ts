@@ -1,6 +1,7 @@
 // Meta Graph API client: send text, mark read + typing indicator. Every call has a timeout;
 // transient failures (network, 5xx, 429, throughput codes) are retried with exponential backoff
 // and jitter within a bounded time; what cannot succeed (131047, 131026, 100, 190) is not retried.
+import { Agent, request } from 'undici';
 import type { Logger } from '../shared/logger';
 import type { WhatsAppCredentials } from './credentials';
 
@@ -33,6 +34,8 @@ export interface GraphClient {
   sendText(to: string, body: string, opts?: { replyTo?: string }): Promise<{ messageId: string }>;
   /** Marks the message (and every earlier one) read and shows "typing…" for up to 25 s. */
   markReadAndTyping(messageId: string): Promise<void>;
+  /** Closes the kept-alive connections (shutdown). */
+  close(): Promise<void>;
 }
 
 export function createGraphClient(opts: GraphClientOptions): GraphClient {
@@ -43,32 +46,41 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
   const base = opts.retryBaseMs ?? 500;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const endpoint = () => `${c.graphUrl.replace(/\/+$/, '')}/${c.graphVersion}/${encodeURIComponent(c.phoneNumberId)}/messages`;
+  // undici's request() with kept-alive connections instead of fetch(): two Graph calls per reply,
+  // and fetch spent about 5 times the CPU per call (WHATWG streams, an AbortSignal per call), which
+  // capped how many replies a process could send per second (docs/benchmarks.md). The timeouts
+  // bound the wait for the connection, for the answer to start and between body chunks.
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
 
   async function once(body: unknown): Promise<Record<string, unknown>> {
-    let res: Response;
+    let status: number;
+    let text: string;
+    let retryAfterHeader: string | undefined;
     try {
-      res = await fetch(endpoint(), {
-        method: 'POST',
+      const res = await request(endpoint(), {
+        method: 'POST', dispatcher,
         headers: { authorization: `Bearer ${c.accessToken}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
       });
+      status = res.statusCode;
+      const ra = res.headers['retry-after'];
+      retryAfterHeader = Array.isArray(ra) ? ra[0] : ra;
+      text = await res.body.text();
     } catch (err) {
-      const e = err as Error;
-      const what = e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (e.cause as Error | undefined)?.message ?? e.message;
+      const e = err as Error & { code?: string };
+      const what = /TIMEOUT/.test(e.code ?? '') ? `timed out after ${timeoutMs} ms` : (e.cause as Error | undefined)?.message ?? e.message;
       throw new GraphApiError(`Graph API unreachable: ${what}`, null, null, true);
     }
-    const text = await res.text().catch(() => '');
     let json: Record<string, unknown> = {};
     try { json = text ? JSON.parse(text) : {}; } catch { /* not JSON: classified by status below */ }
-    if (res.ok) return json;
+    if (status >= 200 && status < 300) return json;
     const err = (json.error ?? {}) as { code?: number; message?: string };
     const code = typeof err.code === 'number' ? err.code : null;
-    const retryAfter = Number(res.headers.get('retry-after'));
-    const retryAfterMs = Number.isFinite(retryAfter) && res.headers.get('retry-after') !== null ? retryAfter * 1000 : null;
+    const retryAfter = Number(retryAfterHeader);
+    const retryAfterMs = Number.isFinite(retryAfter) && retryAfterHeader !== undefined ? retryAfter * 1000 : null;
     const retryable = code !== null && PERMANENT_CODES.has(code) ? false
-      : (code !== null && RETRY_CODES.has(code)) || res.status === 429 || res.status >= 500;
-    throw new GraphApiError(err.message ?? `HTTP ${res.status}`, res.status, code, retryable, retryAfterMs);
+      : (code !== null && RETRY_CODES.has(code)) || status === 429 || status >= 500;
+    throw new GraphApiError(err.message ?? `HTTP ${status}`, status, code, retryable, retryAfterMs);
   }
 
   function report(e: GraphApiError) {
@@ -111,5 +123,6 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
       await call({ messaging_product: 'whatsapp', status: 'read', message_id: messageId, typing_indicator: { type: 'text' } }, 'read',
         Math.min(maxRetryMs, 5000)); // cosmetic: never hold a reply back for long
     },
+    async close() { await dispatcher.close(); },
   };
 }

@@ -150,7 +150,7 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
         `SELECT conversation_key, due_at FROM whatsapp_conversations
          WHERE (due_at <= $1 OR open_batch_id IS NOT NULL) AND (lease_until IS NULL OR lease_until < $2)
          ORDER BY due_at NULLS FIRST LIMIT $3`,
-        [new Date(nowMs + horizonMs), new Date(nowMs), limit]);
+        [new Date(nowMs + horizonMs), new Date(nowMs), limit], { name: 'whatsapp-candidates' });
       return r.rows.map((row) => ({ key: row.conversation_key, dueAt: row.due_at }));
     },
 
@@ -197,7 +197,7 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
                 (SELECT json_agg(json_build_object('role', role, 'content', content, 'created_at', created_at, 'channel', channel) ORDER BY id)
                  FROM (SELECT id, role, content, created_at, channel FROM conversation_messages WHERE user_id = c.conversation_key ORDER BY id DESC LIMIT $5) h) AS history
          FROM c JOIN b ON b.id = c.open_batch_id`,
-        [keys, owner, new Date(nowMs + leaseMs), now, HISTORY_LIMIT]);
+        [keys, owner, new Date(nowMs + leaseMs), now, HISTORY_LIMIT], { name: 'whatsapp-claim' });
       const out: ClaimedBatch[] = [];
       const empty: Row[] = [];
       const rate: { key: string; start: string; used: number; notice: string | null }[] = [];
@@ -263,12 +263,12 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
 
     async renewLease(key, owner, untilMs) {
       const r = await db.query('UPDATE whatsapp_conversations SET lease_until = $3 WHERE conversation_key = $1 AND lease_owner = $2',
-        [key, owner, new Date(untilMs)]);
+        [key, owner, new Date(untilMs)], { name: 'whatsapp-lease' });
       return r.rowCount > 0;
     },
 
     async markUserReady(key) {
-      await db.query('UPDATE whatsapp_conversations SET user_ready = true WHERE conversation_key = $1 AND NOT user_ready', [key]);
+      await db.query('UPDATE whatsapp_conversations SET user_ready = true WHERE conversation_key = $1 AND NOT user_ready', [key], { name: 'whatsapp-user-ready' });
     },
 
     async recordPartSent(batchId, graphMessageId, reply) {
@@ -302,12 +302,12 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
         last?.messageId ?? null, last?.reply?.parts ?? null, last?.reply ? JSON.stringify(last.reply.meta) : null,
         history.map((h) => h.role), history.map((h) => h.content), history.map((h) => h.at.toISOString())];
       if (!also) {
-        const r = await db.query<{ due_at: Date | null }>(sql, params);
+        const r = await db.query<{ due_at: Date | null }>(sql, params, { name: 'whatsapp-finish' });
         return r.rows[0]?.due_at ?? null;
       }
       return db.transaction(async (tx) => {
         await also(tx);
-        const r = await tx.query<{ due_at: Date | null }>(sql, params);
+        const r = await tx.query<{ due_at: Date | null }>(sql, params, { name: 'whatsapp-finish' });
         return r.rows[0]?.due_at ?? null;
       });
     },

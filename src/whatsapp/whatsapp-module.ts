@@ -80,6 +80,7 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
     async stop() {
       if (cleanup) clearInterval(cleanup);
       await batches?.stop();
+      await graph?.close();
     },
   };
 }
