@@ -41,42 +41,48 @@ export function createCreditRepository(deps: { db: Database }): CreditRepository
       return { insights: insights.rows[0] ?? null, tradelines: tradelines.rows, payments: payments.rows };
     },
     ensureDummyProfile(userId) {
-      return db.transaction((tx) => repo.insertProfile(tx, userId, generateDummyProfile(userId), true));
+      // One statement: atomic by itself, no transaction needed.
+      return repo.insertProfile(db, userId, generateDummyProfile(userId), true);
     },
     async insertProfile(tx, userId, profile, isDummy) {
       const i = profile.insights;
-      // The insights row doubles as the lock: a concurrent first contact waits here and then finds it.
-      const inserted = await tx.query(
-        `INSERT INTO usercreditinsights (user_id, credit_score, score_band, score_provider, utilization_pct, total_credit_limit,
-           total_outstanding, total_monthly_installment, open_accounts, closed_accounts, delinquent_accounts,
-           worst_collectibility, inquiries_last_6m, oldest_account_opened, report_date, is_dummy)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) ON CONFLICT (user_id) DO NOTHING`,
-        [userId, i.credit_score, i.score_band, i.score_provider, i.utilization_pct, i.total_credit_limit, i.total_outstanding,
-          i.total_monthly_installment, i.open_accounts, i.closed_accounts, i.delinquent_accounts, i.worst_collectibility,
-          i.inquiries_last_6m, i.oldest_account_opened, i.report_date, isDummy]);
-      if (inserted.rowCount === 0) return false;
-      for (const t of profile.tradelines) {
-        const r = await tx.query<{ id: number }>(
-          `INSERT INTO usertradelinedata (user_id, lender_name, lender_type, facility_type, account_ref, credit_limit,
+      // One statement for the whole report (issue 8: a first contact used to take 2 statements per
+      // tradeline, ~15 round trips, competing with the replies). Tradeline ids are drawn first so
+      // the payments can reference them; the insights row doubles as the lock: a concurrent first
+      // contact finds it and inserts nothing.
+      const r = await tx.query<{ n: number }>(
+        `WITH ins AS (
+           INSERT INTO usercreditinsights (user_id, credit_score, score_band, score_provider, utilization_pct, total_credit_limit,
+             total_outstanding, total_monthly_installment, open_accounts, closed_accounts, delinquent_accounts,
+             worst_collectibility, inquiries_last_6m, oldest_account_opened, report_date, is_dummy)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) ON CONFLICT (user_id) DO NOTHING
+           RETURNING user_id
+         ), tl AS MATERIALIZED (
+           SELECT nextval(pg_get_serial_sequence('usertradelinedata', 'id')) AS id, x.*
+           FROM ins, jsonb_to_recordset($17::jsonb) AS x(ord int, lender_name text, lender_type text, facility_type text, account_ref text,
+             credit_limit numeric, outstanding_balance numeric, monthly_installment numeric, interest_rate_pct numeric, tenor_months int,
+             opened_date date, maturity_date date, status text, collectibility smallint, days_past_due int, payments jsonb)
+           ORDER BY x.ord
+         ), t AS (
+           INSERT INTO usertradelinedata (id, user_id, lender_name, lender_type, facility_type, account_ref, credit_limit,
              outstanding_balance, monthly_installment, interest_rate_pct, tenor_months, opened_date, maturity_date, status,
              collectibility, days_past_due)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) RETURNING id`,
-          [userId, t.lender_name, t.lender_type, t.facility_type, t.account_ref, t.credit_limit, t.outstanding_balance,
-            t.monthly_installment, t.interest_rate_pct, t.tenor_months, t.opened_date, t.maturity_date, t.status,
-            t.collectibility, t.days_past_due]);
-        const id = r.rows[0].id;
-        if (!t.payments.length) continue;
-        const values: unknown[] = [];
-        const tuples = t.payments.map((p, k) => {
-          values.push(userId, id, p.period_month, p.amount_due, p.amount_paid, p.days_past_due, p.collectibility, p.payment_status);
-          const b = k * 8;
-          return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7},$${b + 8})`;
-        });
-        await tx.query(
-          `INSERT INTO userpaymenthistory (user_id, tradeline_id, period_month, amount_due, amount_paid, days_past_due,
-             collectibility, payment_status) VALUES ${tuples.join(',')}`, values);
-      }
-      return true;
+           SELECT id, $1, lender_name, lender_type, facility_type, account_ref, credit_limit, outstanding_balance, monthly_installment,
+             interest_rate_pct, tenor_months, opened_date, maturity_date, status, collectibility, days_past_due FROM tl
+         ), p AS (
+           INSERT INTO userpaymenthistory (user_id, tradeline_id, period_month, amount_due, amount_paid, days_past_due,
+             collectibility, payment_status)
+           SELECT $1, tl.id, y.period_month, y.amount_due, y.amount_paid, y.days_past_due, y.collectibility, y.payment_status
+           FROM tl, jsonb_to_recordset(tl.payments) AS y(period_month date, amount_due numeric, amount_paid numeric, days_past_due int,
+             collectibility smallint, payment_status text)
+         )
+         SELECT count(*)::int AS n FROM ins`,
+        [userId, i.credit_score, i.score_band, i.score_provider, i.utilization_pct, i.total_credit_limit, i.total_outstanding,
+          i.total_monthly_installment, i.open_accounts, i.closed_accounts, i.delinquent_accounts, i.worst_collectibility,
+          i.inquiries_last_6m, i.oldest_account_opened, i.report_date, isDummy,
+          JSON.stringify(profile.tradelines.map((t, ord) => ({ ...t, ord })))],
+        { name: 'credit-insert-profile' });
+      return r.rows[0].n > 0;
     },
   };
   return repo;

@@ -61,11 +61,18 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
   let stopped = false;
   const ready = new Set<string>(); // users known to exist (this process); bounded below
 
-  async function ensureUser(s: { key: string; phone: string | null; bsuid: string | null; profileName: string | null }) {
-    await deps.sessions.ensureUser({ userId: s.key, phone: s.phone, bsuid: s.bsuid, profileName: s.profileName });
-    await buffer.markUserReady(s.key);
-    if (ready.size > 100_000) ready.clear();
-    ready.add(s.key);
+  const preparing = new Map<string, Promise<void>>(); // a burst from a new number prepares it once
+  function ensureUser(s: { key: string; phone: string | null; bsuid: string | null; profileName: string | null }): Promise<void> {
+    const running = preparing.get(s.key);
+    if (running) return running;
+    const p = (async () => {
+      await deps.sessions.ensureUser({ userId: s.key, phone: s.phone, bsuid: s.bsuid, profileName: s.profileName });
+      await buffer.markUserReady(s.key);
+      if (ready.size > 100_000) ready.clear();
+      ready.add(s.key);
+    })().finally(() => preparing.delete(s.key));
+    preparing.set(s.key, p);
+    return p;
   }
 
   function prepareUsers(senders: { key: string; phone: string | null; bsuid: string | null; profileName: string | null }[]) {
