@@ -18,14 +18,17 @@ export function createInboundService(deps: {
   buffer: MessageBuffer; batches: BatchService | null; logger: Logger; clock: () => number; windowMs: number; phoneNumberId: string;
 }): InboundService {
   const log = deps.logger.child({ module: 'whatsapp-webhook' });
-  // Concurrent webhooks share one INSERT (and one commit): see group-commit.ts.
+  // Concurrent webhooks share one INSERT (and one commit): see group-commit.ts. One statement in
+  // flight per process: the groups get twice as large under load, which costs the database less per
+  // message than two half-size statements side by side (ingest benchmark: 93 % -> 97-105 % of plain
+  // Express's throughput); an idle server still writes each webhook at once.
   const writer = createGroupCommitter(async (items: { messages: InboundMessage[]; statuses: StatusEvent[] }[]) => {
     const [ingest] = await Promise.all([
       deps.buffer.ingest(items.flatMap((i) => i.messages), deps.clock(), deps.windowMs),
       deps.buffer.recordStatuses(items.flatMap((i) => i.statuses)),
     ]);
     return ingest.due;
-  });
+  }, { maxInFlight: 1 });
   return {
     async receive(payload) {
       const now = deps.clock();
