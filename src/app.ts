@@ -2,7 +2,6 @@
 import express, { type Router } from 'express';
 import type { AppDeps } from './deps';
 import { AppError, errorHandler, notFoundHandler } from './shared/errors';
-import { createSecurityHeaders } from './shared/security-headers';
 
 /** The webhook's limit (Meta batches up to 1000 updates per POST); every other route's is smaller. */
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -17,7 +16,7 @@ export function createApp(deps: AppDeps): express.Express {
   }
   // Security headers on every response (JSON, health probes, 404s). Pages that need more set their
   // own CSP in their router (web chat, /admin), which replaces this one for that response.
-  app.use(createSecurityHeaders({ production: deps.config.production }).middleware);
+  app.use(deps.security.middleware);
   // No request body anywhere may exceed the largest route limit (the webhook's); each router also
   // has its own, smaller limit. Checked on the declared length before any byte is read.
   app.use((req, _res, next) => {

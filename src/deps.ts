@@ -5,6 +5,7 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import { migrate, pendingMigrations, readMigrations } from './db/migrator';
 import type { Logger } from './shared/logger';
+import { createSecurityHeaders, type SecurityHeaders } from './shared/security-headers';
 import { createUserRepository, type UserRepository } from './users/user-repository';
 import { createCreditRepository, type CreditRepository } from './credit/credit-repository';
 import { createHistoryRepository, type HistoryRepository } from './conversation/history-repository';
@@ -56,6 +57,8 @@ export interface AppDeps {
   chatLogger: ChatLogger;
   /** Coordination between the server processes sharing the database (issue 8). */
   cluster: ClusterService;
+  /** helmet's headers: the app's middleware, and the same headers for the early routes. */
+  security: SecurityHeaders;
   modules: AppModule[];
   readiness(): Promise<Readiness>;
 }
@@ -80,9 +83,11 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const chatLogger = chatLog.chatLogger;
   const ai = opts.overrides?.ai ?? createAiProcessor({ config, logger, knowledge, credit });
 
+  const security = createSecurityHeaders({ production: config.production });
+
   const modules: AppModule[] = [];
   const deps: AppDeps = {
-    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, modules,
+    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, modules,
     async readiness() {
       try {
         await db.ping();

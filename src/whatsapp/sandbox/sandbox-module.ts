@@ -5,7 +5,6 @@
 import { Router, type RequestHandler } from 'express';
 import type { AppDeps, AppModule } from '../../deps';
 import { AppError } from '../../shared/errors';
-import { createSecurityHeaders } from '../../shared/security-headers';
 import type { WhatsAppCredentials } from '../credentials';
 import { WEBHOOK_PATH } from '../webhook-router';
 import { createSandboxGraphRouter } from './sandbox-graph-router';
@@ -15,10 +14,10 @@ import { createSandboxService, type SandboxService } from './sandbox-service';
 
 export interface SandboxModule extends AppModule { credentials: WhatsAppCredentials; service: SandboxService }
 
-export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'db'>, opts: { clock?: () => number } = {}): SandboxModule {
+export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'db' | 'security'>, opts: { clock?: () => number } = {}): SandboxModule {
   const { config, logger } = deps;
   const service = createSandboxService({ config, logger, repo: createSandboxRepository({ db: deps.db }), clock: opts.clock });
-  const security = createSecurityHeaders({ production: config.production });
+  const { security } = deps;
   const learnPort: RequestHandler = (req, _res, next) => { service.learnPort(req.socket.localPort); next(); };
   // The secrets come from the database: until they are loaded the webhook cannot check a
   // signature, so it answers 503 (Meta, and the sandbox, deliver again later) instead of 401.
