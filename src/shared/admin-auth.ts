@@ -1,21 +1,15 @@
 // Protection for operator endpoints (/api/whatsapp/*, /api/analytics, /admin): a Bearer
 // ADMIN_TOKEN when one is configured; otherwise only requests from the machine itself, so the
 // seed's `curl http://localhost:3000/api/whatsapp/status` keeps working on the server.
-import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { AppError } from './errors';
+import { safeEqual } from './safe-equal';
 
 const PROXY_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip', 'x-forwarded-host'];
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 export function isLoopback(address: string | undefined): boolean {
   return !!address && (LOOPBACK.has(address) || address.startsWith('127.'));
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = crypto.createHash('sha256').update(a).digest();
-  const y = crypto.createHash('sha256').update(b).digest();
-  return crypto.timingSafeEqual(x, y);
 }
 
 export function requireAdmin(adminToken: string | undefined): RequestHandler {
@@ -25,7 +19,7 @@ export function requireAdmin(adminToken: string | undefined): RequestHandler {
       const m = /^Bearer\s+(.+)$/i.exec(header);
       // Browsers cannot send a header on a plain navigation to /admin, so a ?token= also works there.
       const supplied = m?.[1] ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
-      if (supplied && sameSecret(supplied, adminToken)) return next();
+      if (supplied && safeEqual(supplied, adminToken)) return next();
       return next(new AppError('unauthorized', 401, 'Admin token required: send Authorization: Bearer <ADMIN_TOKEN>'));
     }
     // Without a token, only the socket's own peer address counts (never X-Forwarded-For, which anyone can send).

@@ -2,7 +2,6 @@
 // provider URLs come from config, which ignores the test overrides in production), and outside
 // production, when Google is not configured, a clearly marked demo sign-in. A passport instance per
 // app (no module-level singleton), sessions in Postgres (session-store.ts), CSRF tokens per session.
-import crypto from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { Passport } from 'passport';
 import { Strategy as GoogleStrategy, type Profile } from 'passport-google-oauth20';
@@ -12,6 +11,7 @@ import type { Logger } from '../shared/logger';
 import type { UserRepository } from '../users/user-repository';
 import type { CreditRepository } from '../credit/credit-repository';
 import { AppError } from '../shared/errors';
+import { safeEqual } from '../shared/safe-equal';
 import { storableText } from '../shared/text';
 
 /** What the session remembers about a signed-in person (small: it is stored on every request). */
@@ -118,8 +118,7 @@ export function createWebAuth(deps: AuthDeps): WebAuth {
       const sent = csrf.getTokenFromRequest(req);
       const stored = csrf.getTokenFromState(req);
       // csrf-sync compares with ===; a constant-time compare costs nothing here.
-      if (typeof sent === 'string' && typeof stored === 'string' && sent.length === stored.length
-        && crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(stored))) return next();
+      if (typeof sent === 'string' && typeof stored === 'string' && safeEqual(sent, stored)) return next();
       next(new AppError('csrf-token-invalid', 403, 'This page is out of date (security token missing). Reload the page and try again.'));
     },
     csrfToken: (req) => csrf.generateToken(req),

@@ -18,10 +18,3 @@ export function verifySignature(raw: Buffer | string, header: string | undefined
   const want = crypto.createHmac('sha256', secret).update(raw).digest();
   return got.length === want.length && crypto.timingSafeEqual(got, want);
 }
-
-/** Constant-time string equality (verify token). Hashing first makes the lengths equal. */
-export function safeEqual(a: string, b: string): boolean {
-  const x = crypto.createHash('sha256').update(a).digest();
-  const y = crypto.createHash('sha256').update(b).digest();
-  return crypto.timingSafeEqual(x, y);
-}

@@ -8,7 +8,8 @@ import { AppError } from '../shared/errors';
 import type { SecurityHeaders } from '../shared/security-headers';
 import type { WhatsAppCredentials } from './credentials';
 import type { InboundService } from './inbound-service';
-import { safeEqual, SIGNATURE_HEADER, verifySignature } from './signature';
+import { safeEqual } from '../shared/safe-equal';
+import { SIGNATURE_HEADER, verifySignature } from './signature';
 
 export const WEBHOOK_PATH = '/webhook/whatsapp';
 /** Meta batches up to 1000 updates per POST; third parties report payloads up to 3 MB. */
