@@ -5,14 +5,16 @@ import type { BatchService } from './batch-service';
 import { createGroupCommitter } from './group-commit';
 import { conversationKey } from './session-service';
 import type { Due, MessageBuffer } from './message-buffer';
-import { parseWebhook, type InboundMessage, type ParsedWebhook, type StatusEvent } from './parse-webhook';
+import { parseWebhook, type InboundMessage, type StatusEvent } from './parse-webhook';
 
-export interface ReceiveResult { parsed: ParsedWebhook; accepted: InboundMessage[]; afterResponse(): void }
+export interface ReceiveResult { afterResponse(): void }
 
 export interface InboundService {
   /** Throws when the database cannot store the messages (the router answers 5xx so Meta re-delivers). */
   receive(payload: unknown): Promise<ReceiveResult>;
 }
+
+const NO_DUE: ReadonlyMap<string, Due> = new Map();
 
 export function createInboundService(deps: {
   buffer: MessageBuffer; batches: BatchService | null; logger: Logger; clock: () => number; windowMs: number; phoneNumberId: string;
@@ -27,7 +29,8 @@ export function createInboundService(deps: {
       deps.buffer.ingest(items.flatMap((i) => i.messages), deps.clock(), deps.windowMs),
       deps.buffer.recordStatuses(items.flatMap((i) => i.statuses)),
     ]);
-    return ingest.due;
+    // Keyed once per group: each webhook then looks up only its own conversations.
+    return new Map(ingest.due.map((d) => [d.key, d]));
   }, { maxInFlight: 1 });
   return {
     async receive(payload) {
@@ -38,14 +41,14 @@ export function createInboundService(deps: {
       const accepted = parsed.messages.filter(ours);
       const statuses = parsed.statuses.filter(ours);
       const foreign = parsed.messages.length - accepted.length + parsed.statuses.length - statuses.length;
-      const due: Due[] = accepted.length || statuses.length ? await writer.submit({ messages: accepted, statuses }) : [];
+      const due = accepted.length || statuses.length ? await writer.submit({ messages: accepted, statuses }) : NO_DUE;
       return {
-        parsed, accepted,
         afterResponse() {
-          // The group's due times may include other webhooks' conversations: scheduling is idempotent.
-          const mine = new Set(accepted.map((m) => conversationKey(m)));
-          deps.batches?.schedule(due.filter((d) => mine.has(d.key)));
-          deps.batches?.prepareUsers(accepted.filter((m) => m.startsTurn).map((m) => ({ key: conversationKey(m), phone: m.phone, bsuid: m.bsuid, profileName: m.profileName })));
+          const keys = accepted.map((m) => conversationKey(m));
+          const mine: Due[] = [];
+          for (const k of new Set(keys)) { const d = due.get(k); if (d) mine.push(d); }
+          deps.batches?.schedule(mine);
+          deps.batches?.prepareUsers(accepted.flatMap((m, i) => (m.startsTurn ? [{ key: keys[i], phone: m.phone, bsuid: m.bsuid, profileName: m.profileName }] : [])));
           const perSender = new Map<string, number>();
           for (const m of accepted) { const k = m.phone ?? m.bsuid ?? '?'; perSender.set(k, (perSender.get(k) ?? 0) + 1); }
           for (const [sender, n] of perSender) log.info({ count: n }, `📱 Received ${n} messages from ${sender}`);
