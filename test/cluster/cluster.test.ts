@@ -7,9 +7,7 @@ import { createCleanupService } from '../../src/chatlog/cleanup-service';
 import { createPostgresChatLogTransport } from '../../src/chatlog/chatlog-repository';
 import { captureLogs } from '../helpers/test-app';
 import { createTestDatabase, hasServerDatabase, type TestDatabase } from '../helpers/test-database';
-import { spawnServer, type ServerProcess } from '../helpers/server-process';
-import { startFakeGraphServer, type FakeGraphServer } from '../helpers/fake-graph-server';
-import { metaEnv } from '../helpers/whatsapp-payloads';
+import { useServerProcesses, type ServerProcess } from '../helpers/server-process';
 import { tempDir, writePdf } from '../helpers/kb-fixtures';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -61,24 +59,12 @@ describe('cluster coordination through the database', () => {
 });
 
 (hasServerDatabase() ? describe : describe.skip)('PM2 cluster: two server processes on one database', () => {
-  let database: TestDatabase;
-  let graph: FakeGraphServer;
-  const servers: ServerProcess[] = [];
-  beforeEach(async () => {
-    database = await createTestDatabase();
-    graph = await startFakeGraphServer();
-  });
-  afterEach(async () => {
-    for (const s of servers.splice(0)) await s.kill9();
-    await graph.close();
-    await database.drop();
-  });
+  const w = useServerProcesses();
 
   test('when refresh-kb is called on one instance, then the other instance reloads the new PDFs within seconds', async () => {
     const kb = tempDir('cluster-kb');
-    const env = { DATABASE_URL: database.url!, ...metaEnv(graph.url), KNOWLEDGE_DIR: kb, KB_SYNC_INTERVAL_MS: '500' };
-    const [a, b] = await Promise.all([spawnServer({ env }), spawnServer({ env })]);
-    servers.push(a, b);
+    const env = { KNOWLEDGE_DIR: kb, KB_SYNC_INTERVAL_MS: '500' };
+    const [a, b] = await Promise.all([w.start(env), w.start(env)]);
     const loaded = (s: ServerProcess, files: number) => logLines(s).some((l) => l.msg.startsWith(`📚 Knowledge base loaded: ${files} file(s)`));
     for (let i = 0; i < 100 && !(loaded(a, 0) && loaded(b, 0)); i++) await sleep(100);
     expect(loaded(b, 0)).toBe(true);
@@ -95,17 +81,15 @@ describe('cluster coordination through the database', () => {
 
   test('when two instances start together with inactive WhatsApp sessions, then the session cleanup closes each session once, in one process', async () => {
     const old = new Date(Date.now() - 3 * 3_600_000);
-    await database.db.query(
+    await w.database.db.query(
       `INSERT INTO whatsapp_conversations (conversation_key, recipient, phone, last_inbound_at, session_started_at, session_messages)
        SELECT 'whatsapp_62818' || g, '62818' || g, '62818' || g, $1, $1, 2 FROM generate_series(1, 4) g`, [old]);
-    const env = { DATABASE_URL: database.url!, ...metaEnv(graph.url) };
-    const [a, b] = await Promise.all([spawnServer({ env }), spawnServer({ env })]);
-    servers.push(a, b);
+    const [a, b] = await Promise.all([w.start(), w.start()]);
     const closed = () => [a, b].flatMap(logLines).filter((l) => l.msg.startsWith('🧹 Closed'));
     for (let i = 0; i < 100 && !closed().length; i++) await sleep(100);
     await sleep(1000);
     expect(closed().map((l) => l.msg)).toEqual(['🧹 Closed 4 inactive WhatsApp session(s)']);
-    const r = await database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM whatsapp_conversations WHERE session_ended_at IS NOT NULL');
+    const r = await w.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM whatsapp_conversations WHERE session_ended_at IS NOT NULL');
     expect(r.rows[0].n).toBe(4);
   }, 60_000);
 });

@@ -4,6 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { startFakeGraphServer, type FakeGraphServer } from './fake-graph-server';
+import { createTestDatabase, type TestDatabase } from './test-database';
+import { metaEnv } from './whatsapp-payloads';
 
 const ROOT = path.resolve(__dirname, '../..');
 // Absolute: the child runs in its own temp directory, where a bare 'tsx' would not resolve.
@@ -56,4 +59,36 @@ export async function spawnServer(opts: { env?: Record<string, string>; waitForL
     async stop(signal = 'SIGTERM') { if (child.exitCode === null) child.kill(signal); return exited; },
     async kill9() { if (child.exitCode === null) child.kill('SIGKILL'); await exited; },
   };
+}
+
+export interface ServerProcessWorld {
+  database: TestDatabase;
+  graph: FakeGraphServer;
+  /** A server process on this test's database and fake Graph API (META_* set), plus `extra`. */
+  start(extra?: Record<string, string>): Promise<ServerProcess>;
+}
+
+/**
+ * For each test: a database of its own (a PostgreSQL server is needed), a fake Graph API, and the
+ * server processes the test starts; afterwards every process is killed (-9) and both are removed.
+ */
+export function useServerProcesses(): ServerProcessWorld {
+  const servers: ServerProcess[] = [];
+  const w = {
+    start: async (extra: Record<string, string> = {}) => {
+      const s = await spawnServer({ env: { DATABASE_URL: w.database.url!, ...metaEnv(w.graph.url), ...extra } });
+      servers.push(s);
+      return s;
+    },
+  } as ServerProcessWorld;
+  beforeEach(async () => {
+    w.database = await createTestDatabase();
+    w.graph = await startFakeGraphServer();
+  });
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.kill9();
+    await w.graph.close();
+    await w.database.drop();
+  });
+  return w;
 }
