@@ -2,8 +2,8 @@
 // database), signs genuine webhook payloads and POSTs them over HTTP to the server's own
 // /webhook/whatsapp, and answers the Graph client's calls like the Graph API does, recording both.
 import type { Config } from '../../config';
-import type { Logger } from '../../shared/logger';
-import { maskPhone } from '../../shared/logger';
+import { maskPhone, type Logger } from '../../shared/logger';
+import { whatsappUserId } from '../../users/user-repository';
 import type { WhatsAppCredentials } from '../credentials';
 import { WEBHOOK_PATH } from '../webhook-router';
 import { SANDBOX_PHONE_NUMBER_ID, newSandboxWamid, phoneDigits, signedWebhook, textWebhookPayload } from './sandbox-payload';
@@ -123,7 +123,7 @@ export function createSandboxService(deps: { config: Config; logger: Logger; rep
     /** One phone's chat as WhatsApp would show it, plus the panel's raw events after `afterId`. */
     async conversation(phoneInput: string, afterId = 0) {
       const phone = phoneDigits(phoneInput);
-      const key = `whatsapp_${phone}`;
+      const key = whatsappUserId({ phone });
       const [inbound, events, pending] = await Promise.all([repo.inbound(key), repo.events({ phone, limit: 300 }), repo.pending(key)]);
       const seqOf = new Map(inbound.map((m) => [m.wamid, m.seq]));
       const ok = events.filter((e) => e.direction === 'graph' && e.responseStatus === 200);
