@@ -48,17 +48,22 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
   const endpoint = () => `${c.graphUrl.replace(/\/+$/, '')}/${c.graphVersion}/${encodeURIComponent(c.phoneNumberId)}/messages`;
   // undici's request() with kept-alive connections instead of fetch(): two Graph calls per reply,
   // and fetch spent about 5 times the CPU per call (WHATWG streams, an AbortSignal per call), which
-  // capped how many replies a process could send per second (docs/benchmarks.md). The timeouts
-  // bound the wait for the connection, for the answer to start and between body chunks.
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  // capped how many replies a process could send per second (docs/benchmarks.md).
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connect: { timeout: timeoutMs } });
 
   async function once(body: unknown): Promise<Record<string, unknown>> {
     let status: number;
     let text: string;
     let retryAfterHeader: string | undefined;
+    // One deadline for the whole call, on a precise timer. undici's own headers/body timeouts run on
+    // a coarse clock (they can fire up to about half a second late): a Graph answer arriving in that
+    // slack was taken as accepted by Meta yet retried by us, i.e. sent twice (seen in the fault suite).
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; abort.abort(); }, timeoutMs);
     try {
       const res = await request(endpoint(), {
-        method: 'POST', dispatcher,
+        method: 'POST', dispatcher, signal: abort.signal,
         headers: { authorization: `Bearer ${c.accessToken}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
@@ -67,9 +72,11 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
       retryAfterHeader = Array.isArray(ra) ? ra[0] : ra;
       text = await res.body.text();
     } catch (err) {
-      const e = err as Error & { code?: string };
-      const what = /TIMEOUT/.test(e.code ?? '') ? `timed out after ${timeoutMs} ms` : (e.cause as Error | undefined)?.message ?? e.message;
+      const e = err as Error;
+      const what = timedOut ? `timed out after ${timeoutMs} ms` : (e.cause as Error | undefined)?.message ?? e.message;
       throw new GraphApiError(`Graph API unreachable: ${what}`, null, null, true);
+    } finally {
+      clearTimeout(timer);
     }
     let json: Record<string, unknown> = {};
     try { json = text ? JSON.parse(text) : {}; } catch { /* not JSON: classified by status below */ }
