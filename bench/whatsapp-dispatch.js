@@ -6,6 +6,10 @@
 // case); spreadMs > 0: the conversations' first messages are spread evenly over that time (a stream).
 // Usage: npm run build && node bench/whatsapp-dispatch.js [conversations] [windowMs] [spreadMs]
 const http = require('node:http');
+// undici's request() with kept-alive connections: about a quarter of fetch()'s CPU per webhook. The
+// load generator shares the 2 cores with the server and the database, so its cost is kept small.
+const { request, Agent } = require('undici');
+const agent = new Agent({ connections: 50 });
 const path = require('node:path');
 const { waitReady, createDatabase, startProcess, serverEnv, textPayload, sign, pct, META } = require('./_bench-util');
 const conversations = Number(process.argv[2] || 1000);
@@ -30,11 +34,20 @@ function fakeGraph() {
 
 // Resident memory of the server process (Linux): sampled before the round and right after the
 // last webhook, while every conversation is buffered and none answered yet (window > ingest time).
+// CPU seconds (user + system) of the server process and of all PostgreSQL processes (Linux /proc),
+// read at the start and end of a round: CPU per answered conversation, the cost that bounds how many
+// windows per second one machine can answer.
+const fs = require('node:fs');
+const ticks = (pid) => { try { const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8'); const f = s.slice(s.lastIndexOf(')') + 2).split(' '); return Number(f[11]) + Number(f[12]); } catch { return 0; } };
+const postgresTicks = () => fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).reduce((sum, d) => {
+  try { return fs.readFileSync(`/proc/${d}/comm`, 'utf8').startsWith('postgres') ? sum + ticks(d) : sum; } catch { return sum; }
+}, 0);
 const rssKb = (pid) => { try { return Number(/VmRSS:\s+(\d+)/.exec(require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8'))[1]); } catch { return NaN; } };
 
 async function round(srv, graph, phones, text) {
   graph.arrivals.clear();
   const rssBefore = rssKb(srv.child.pid);
+  const cpuBefore = { app: ticks(srv.child.pid), db: postgresTicks() };
   const starts = new Map();
   let next = 0;
   const t0 = Date.now();
@@ -46,16 +59,21 @@ async function round(srv, graph, phones, text) {
       if (at > Date.now()) await new Promise((r) => setTimeout(r, at - Date.now()));
       const body = textPayload(phone, text);
       starts.set(phone, Date.now());
-      const r = await fetch(`${srv.url}/webhook/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) }, body });
-      if (r.status !== 200) throw new Error(`webhook answered ${r.status}`);
+      const r = await request(`${srv.url}/webhook/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) }, body, dispatcher: agent });
+      await r.body.dump();
+      if (r.statusCode !== 200) throw new Error(`webhook answered ${r.statusCode}`);
     }
   }));
   const ingestMs = Date.now() - t0;
   const bytesPerConversation = Math.round(((rssKb(srv.child.pid) - rssBefore) * 1024) / phones.length);
   const deadline = Date.now() + windowMs + 120_000;
   while (phones.some((p) => !graph.arrivals.has(p)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  // 100 ticks per second on Linux: ticks * 10,000 / n = microseconds per conversation.
+  const perConversationUs = (t) => Math.round((t * 10_000) / phones.length);
+  const appCpuUs = perConversationUs(ticks(srv.child.pid) - cpuBefore.app);
+  const dbCpuUs = perConversationUs(postgresTicks() - cpuBefore.db);
   const delays = phones.filter((p) => graph.arrivals.has(p)).map((p) => graph.arrivals.get(p) - (starts.get(p) + windowMs));
-  return { replied: delays.length, spreadMs, ingestMs, p50ms: pct(delays, 50), p99ms: pct(delays, 99), maxMs: Math.max(...delays), bytesPerConversation };
+  return { replied: delays.length, spreadMs, ingestMs, p50ms: pct(delays, 50), p99ms: pct(delays, 99), maxMs: Math.max(...delays), bytesPerConversation, appCpuUs, dbCpuUs };
 }
 
 async function run(name, file, env, graph) {
@@ -76,10 +94,12 @@ async function run(name, file, env, graph) {
   if (!db) { console.log('whatsapp-dispatch: no PostgreSQL at BENCH_DATABASE_URL; skipped'); return; }
   const results = [];
   try {
-    const g1 = await fakeGraph();
-    results.push(...await run('in-memory setTimeout debounce (baseline, not durable)', path.join(__dirname, '_baseline-debounce-server.js'),
-      { META_APP_SECRET: META.appSecret, WHATSAPP_BUFFER_MS: String(windowMs), META_GRAPH_URL: g1.url, META_PHONE_NUMBER_ID: META.phoneNumberId }, g1));
-    g1.close();
+    if (!process.env.BENCH_SKIP_BASELINE) { // BENCH_SKIP_BASELINE=1: the app only (profiling)
+      const g1 = await fakeGraph();
+      results.push(...await run('in-memory setTimeout debounce (baseline, not durable)', path.join(__dirname, '_baseline-debounce-server.js'),
+        { META_APP_SECRET: META.appSecret, WHATSAPP_BUFFER_MS: String(windowMs), META_GRAPH_URL: g1.url, META_PHONE_NUMBER_ID: META.phoneNumberId }, g1));
+      g1.close();
+    }
     const g2 = await fakeGraph();
     results.push(...await run('ai-chat-whatsapp durable buffer', path.join(__dirname, '../dist/server.js'),
       serverEnv(db.url, g2.url, { WHATSAPP_BUFFER_MS: String(windowMs) }), g2));
@@ -87,4 +107,5 @@ async function run(name, file, env, graph) {
   } finally { await db.drop(); }
   console.table(results);
   console.log(JSON.stringify({ bench: 'whatsapp-dispatch', windowMs, spreadMs, results }));
+  await agent.close();
 })().catch((err) => { console.error(err); process.exit(1); });

@@ -11,13 +11,15 @@ export function markdownToWhatsApp(md: string): string {
     if (/^\s*```/.test(line)) { inCode = !inCode; return line; }
     if (inCode) return line;
     let l = line;
-    const heading = /^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$/.exec(l);
+    // Each rule only runs on lines holding its marker: the lookaround patterns cost ~100 µs per
+    // long plain-text reply otherwise (a tenth of a WhatsApp batch's CPU in the dispatch benchmark).
+    const heading = l.includes('#') ? /^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$/.exec(l) : null;
     if (heading) l = `${BOLD}${heading[1].replace(/\*\*|__/g, '')}${BOLD}`;
     l = l.replace(/^(\s*)[-*+]\s+/, '$1• ');
-    l = l.replace(/!?\[([^\]]+)\]\((\S+?)\)/g, (_m, text: string, url: string) => (text === url ? url : `${text} (${url})`));
-    l = l.replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, `${BOLD}$2${BOLD}`);
-    l = l.replace(/(^|[^*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?!\*)/g, '$1_$2_');
-    l = l.replace(/~~(?=\S)(.+?)(?<=\S)~~/g, '~$1~');
+    if (l.includes('](')) l = l.replace(/!?\[([^\]]+)\]\((\S+?)\)/g, (_m, text: string, url: string) => (text === url ? url : `${text} (${url})`));
+    if (l.includes('**') || l.includes('__')) l = l.replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, `${BOLD}$2${BOLD}`);
+    if (l.includes('*')) l = l.replace(/(^|[^*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?!\*)/g, '$1_$2_');
+    if (l.includes('~~')) l = l.replace(/~~(?=\S)(.+?)(?<=\S)~~/g, '~$1~');
     if (/^\s*([-*_]\s*){3,}$/.test(l)) l = '';
     return l;
   });

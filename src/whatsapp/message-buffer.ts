@@ -36,6 +36,12 @@ export interface ClaimedBatch {
   notice?: boolean;
   /** The conversation so far (both channels, oldest first), read with the claim. */
   history?: ConversationMessage[];
+  /**
+   * The rate-limit window after this claim, written by finish() when nothing was over the limit
+   * (saves a statement per claim; the lease keeps the count exact: no other claim of this
+   * conversation can happen before finish frees it).
+   */
+  rateCounters?: { start: string; used: number; notice: string | null };
 }
 
 export interface FinishOutcome {
@@ -201,6 +207,7 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
       const out: ClaimedBatch[] = [];
       const empty: Row[] = [];
       const rate: { key: string; start: string; used: number; notice: string | null }[] = [];
+      const counters = new Map<string, { start: string; used: number; notice: string | null }>();
       const limitedWamids: string[] = [];
       const ms = (v: Date | string | null) => (v === null ? null : new Date(v).getTime());
       for (const row of r.rows) {
@@ -227,8 +234,10 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
           }
           notice = limited.length > 0 && ms(row.rate_notice_window) !== windowStart;
           const prevNotice = ms(row.rate_notice_window);
-          rate.push({ key: row.conversation_key, start: new Date(windowStart).toISOString(), used: used + messages.length,
-            notice: notice ? new Date(windowStart).toISOString() : (prevNotice === null ? null : new Date(prevNotice).toISOString()) });
+          const c = { start: new Date(windowStart).toISOString(), used: used + messages.length,
+            notice: notice ? new Date(windowStart).toISOString() : (prevNotice === null ? null : new Date(prevNotice).toISOString()) };
+          rate.push({ key: row.conversation_key, ...c });
+          counters.set(row.conversation_key, c);
         }
         if (!messages.length) {
           empty.push(row);
@@ -242,7 +251,9 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
           ...(limited.length ? { limited, notice } : {}),
         });
       }
-      if (rate.length) {
+      // Something over the limit: mark those messages and store every counter now. Otherwise the
+      // counters ride on each batch's finish statement.
+      if (limitedWamids.length) {
         await db.query(
           `WITH x AS (UPDATE whatsapp_inbound SET batch_id = NULL, starts_turn = false, rate_limited = true WHERE wamid = ANY($1::text[]))
            UPDATE whatsapp_conversations c SET rate_window_start = v.ws, rate_window_used = v.used, rate_notice_window = v.nw
@@ -258,6 +269,7 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
            WHERE conversation_key = ANY($1::text[]) AND lease_owner = $3`,
           [empty.map((e) => e.conversation_key), empty.map((e) => e.id), owner]);
       }
+      if (!limitedWamids.length) for (const b of out) { const c = counters.get(b.key); if (c) b.rateCounters = c; }
       return out;
     },
 
@@ -296,11 +308,15 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
            SELECT $1, 'whatsapp', role, content, created_at::timestamptz FROM unnest($10::text[], $11::text[], $12::text[]) AS t(role, content, created_at)
          )
          UPDATE whatsapp_conversations SET open_batch_id = NULL, lease_owner = NULL, lease_until = NULL,
-           last_reply_at = CASE WHEN $3 = 'sent' THEN $5::timestamptz ELSE last_reply_at END
+           last_reply_at = CASE WHEN $3 = 'sent' THEN $5::timestamptz ELSE last_reply_at END,
+           rate_window_start = CASE WHEN $13::boolean THEN $14::timestamptz ELSE rate_window_start END,
+           rate_window_used = CASE WHEN $13::boolean THEN $15::int ELSE rate_window_used END,
+           rate_notice_window = CASE WHEN $13::boolean THEN $16::timestamptz ELSE rate_notice_window END
          WHERE conversation_key = $1 AND open_batch_id = $2 RETURNING due_at`;
       const params = [batch.key, batch.id, outcome.status, outcome.error ?? null, new Date(nowMs), batch.messages.length,
         last?.messageId ?? null, last?.reply?.parts ?? null, last?.reply ? JSON.stringify(last.reply.meta) : null,
-        history.map((h) => h.role), history.map((h) => h.content), history.map((h) => h.at.toISOString())];
+        history.map((h) => h.role), history.map((h) => h.content), history.map((h) => h.at.toISOString()),
+        Boolean(batch.rateCounters), batch.rateCounters?.start ?? null, batch.rateCounters?.used ?? 0, batch.rateCounters?.notice ?? null];
       if (!also) {
         const r = await db.query<{ due_at: Date | null }>(sql, params, { name: 'whatsapp-finish' });
         return r.rows[0]?.due_at ?? null;

@@ -57,6 +57,18 @@ describe('WhatsApp per-phone rate limit', () => {
     expect(ai.turns.at(-1)!.userId).toBe('whatsapp_6281300000002');
   });
 
+  it('when bursts under the limit follow each other in one window, then they count together and the one that crosses it is cut', async () => {
+    const phone = '6281300000003';
+    await t.post(webhookPayload({ messages: burst(2, phone, 'first') })); // answered: 2 of 3 used (stored by the finish)
+    await settle(t);
+    await t.post(webhookPayload({ messages: burst(2, phone, 'second') }));
+    await settle(t);
+    const mine = ai.turns.filter((x) => x.userId === `whatsapp_${phone}`).map((x) => x.messages);
+    expect(mine).toEqual([['first 1', 'first 2'], ['second 1']]);
+    expect(await t.count('SELECT count(*)::int AS n FROM whatsapp_inbound WHERE conversation_key = $1 AND rate_limited', [`whatsapp_${phone}`])).toBe(1);
+    expect(notices(t).filter((n) => n.to === phone)).toHaveLength(1);
+  });
+
   it('when the window has passed, then the phone is answered again (and a later flood gets a new notice)', async () => {
     offset += 61_000;
     await t.post(webhookPayload({ messages: burst(1, PHONE, 'later') }));
@@ -67,7 +79,7 @@ describe('WhatsApp per-phone rate limit', () => {
     await t.post(webhookPayload({ messages: burst(4, PHONE, 'flood') }));
     await settle(t);
     expect(ai.turns.at(-1)!.messages).toEqual(['flood 1', 'flood 2', 'flood 3']);
-    expect(notices(t)).toHaveLength(2);
+    expect(notices(t).filter((n) => n.to === PHONE)).toHaveLength(2);
   });
 });
 
