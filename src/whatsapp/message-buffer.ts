@@ -4,6 +4,7 @@
 // connection) and none is held across an HTTP call.
 import type { Database, Queryable } from '../db/database';
 import { retryOnDeadlock } from '../db/retry';
+import { createBatchFinishRepository } from './batch-finish-repository';
 import type { InboundMessage, StatusEvent } from './parse-webhook';
 import { conversationKey } from './session-service';
 import type { ConversationMessage } from '../ai/types';
@@ -69,8 +70,12 @@ export interface MessageBuffer {
   renewLease(key: string, owner: string, untilMs: number): Promise<boolean>;
   recordPartSent(batchId: number, graphMessageId: string, reply?: { parts: string[]; meta: Record<string, unknown> }): Promise<void>;
   markUserReady(key: string): Promise<void>;
-  /** Finishes a batch and frees the conversation, in one transaction with `also` (history). Returns the next due time. */
-  finish(batch: ClaimedBatch, owner: string, outcome: FinishOutcome, nowMs: number, also?: (tx: Queryable) => Promise<void>): Promise<Date | null>;
+  /**
+   * Records the last part, closes the batch, appends the turn to the history and frees the
+   * conversation: one statement, shared with the batches finishing at the same moment
+   * (batch-finish-repository.ts). Returns the next due time.
+   */
+  finish(batch: ClaimedBatch, owner: string, outcome: FinishOutcome, nowMs: number): Promise<Date | null>;
   /** Gives the batch back after an unexpected error; it is retried from `retryAtMs`. */
   release(key: string, owner: string, retryAtMs: number): Promise<void>;
   pendingBatches(): Promise<number>;
@@ -79,6 +84,7 @@ export interface MessageBuffer {
 export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no limit */ rateLimitPerMinute?: number }): MessageBuffer {
   const { db } = deps;
   const limit = deps.rateLimitPerMinute ?? 0;
+  const finisher = createBatchFinishRepository({ db });
   const buffer: MessageBuffer = {
     async ingest(messages, nowMs, windowMs) {
       if (!messages.length) return { stored: 0, due: [] };
@@ -291,41 +297,8 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
         [batchId, graphMessageId, reply?.parts ?? null, reply ? JSON.stringify(reply.meta) : null]);
     },
 
-    async finish(batch, _owner, outcome, nowMs, also) {
-      const history = outcome.history ?? [];
-      const last = outcome.lastPart;
-      // One statement (issue 8): record the last sent part (and the reply when it was a single
-      // part), close the batch, free the conversation and append the turn to the history. The
-      // crash window between the Graph call and this commit is the same as with a separate record.
-      const sql = `WITH b AS (
-           UPDATE whatsapp_batches SET status = $3, error = $4, finished_at = $5, message_count = $6,
-             parts_sent = parts_sent + CASE WHEN $7::text IS NULL THEN 0 ELSE 1 END,
-             graph_message_ids = CASE WHEN $7::text IS NULL THEN graph_message_ids ELSE array_append(graph_message_ids, $7::text) END,
-             reply_parts = COALESCE($8::text[], reply_parts), reply_meta = COALESCE($9::jsonb, reply_meta)
-           WHERE id = $2
-         ), h AS (
-           INSERT INTO conversation_messages (user_id, channel, role, content, created_at)
-           SELECT $1, 'whatsapp', role, content, created_at::timestamptz FROM unnest($10::text[], $11::text[], $12::text[]) AS t(role, content, created_at)
-         )
-         UPDATE whatsapp_conversations SET open_batch_id = NULL, lease_owner = NULL, lease_until = NULL,
-           last_reply_at = CASE WHEN $3 = 'sent' THEN $5::timestamptz ELSE last_reply_at END,
-           rate_window_start = CASE WHEN $13::boolean THEN $14::timestamptz ELSE rate_window_start END,
-           rate_window_used = CASE WHEN $13::boolean THEN $15::int ELSE rate_window_used END,
-           rate_notice_window = CASE WHEN $13::boolean THEN $16::timestamptz ELSE rate_notice_window END
-         WHERE conversation_key = $1 AND open_batch_id = $2 RETURNING due_at`;
-      const params = [batch.key, batch.id, outcome.status, outcome.error ?? null, new Date(nowMs), batch.messages.length,
-        last?.messageId ?? null, last?.reply?.parts ?? null, last?.reply ? JSON.stringify(last.reply.meta) : null,
-        history.map((h) => h.role), history.map((h) => h.content), history.map((h) => h.at.toISOString()),
-        Boolean(batch.rateCounters), batch.rateCounters?.start ?? null, batch.rateCounters?.used ?? 0, batch.rateCounters?.notice ?? null];
-      if (!also) {
-        const r = await db.query<{ due_at: Date | null }>(sql, params, { name: 'whatsapp-finish' });
-        return r.rows[0]?.due_at ?? null;
-      }
-      return db.transaction(async (tx) => {
-        await also(tx);
-        const r = await tx.query<{ due_at: Date | null }>(sql, params, { name: 'whatsapp-finish' });
-        return r.rows[0]?.due_at ?? null;
-      });
+    finish(batch, _owner, outcome, nowMs) {
+      return finisher.finish(batch, outcome, nowMs);
     },
 
     async release(key, owner, retryAtMs) {

@@ -1,5 +1,6 @@
 // The durable buffer's claim/resume rules, straight against the database.
 import { createMessageBuffer } from '../../src/whatsapp/message-buffer';
+import { createUserRepository } from '../../src/users/user-repository';
 import { parseWebhook } from '../../src/whatsapp/parse-webhook';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
 import { textPayload } from '../helpers/whatsapp-payloads';
@@ -70,5 +71,35 @@ describe('durable message buffer', () => {
     const { due } = await buffer.ingest(reaction, t0, 1000);
     expect(due).toEqual([{ key: 'whatsapp_6281600000004', dueAt: null }]);
     expect(await buffer.candidates(t0 + 10_000, 0, 10)).toEqual([]);
+  });
+
+  test('when many batches finish at the same moment, then each is closed with its own reply and history, and one that cannot be written does not fail the others', async () => {
+    const buffer = createMessageBuffer({ db: database.db });
+    const users = createUserRepository({ db: database.db });
+    const phones = Array.from({ length: 12 }, (_, i) => `62816200000${String(i).padStart(2, '0')}`);
+    const t0 = Date.now();
+    for (const p of phones) {
+      await users.upsert({ id: `whatsapp_${p}`, channel: 'whatsapp', phone: p });
+      await buffer.ingest(msgs(p, `tanya ${p}`), t0, 1000);
+    }
+    const batches = await buffer.claimMany(phones.map((p) => `whatsapp_${p}`), 'w', t0 + 1000, 60_000);
+    expect(batches).toHaveLength(12);
+    // The user of the last one is deleted meanwhile: its history rows cannot be written (foreign key).
+    const gone = batches[11];
+    await database.db.query('DELETE FROM users WHERE id = $1', [gone.key]);
+    const results = await Promise.allSettled(batches.map((b, i) => buffer.finish(b, 'w', {
+      status: 'sent', lastPart: { messageId: `wamid.R${i}`, reply: { parts: [`jawab ${i}`], meta: { text: `jawab ${i}`, kind: 'offline' } } },
+      history: [{ role: 'user', content: b.messages[0].content, at: new Date(t0) }, { role: 'assistant', content: `jawab ${i}`, at: new Date(t0 + 1) }],
+    }, t0 + 1200)));
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    expect(results[11].status).toBe('rejected');
+    for (const [i, b] of batches.slice(0, 11).entries()) {
+      const row = (await database.db.query<{ status: string; graph_message_ids: string[]; reply_parts: string[] }>(
+        'SELECT status, graph_message_ids, reply_parts FROM whatsapp_batches WHERE id = $1', [b.id])).rows[0];
+      expect(row).toEqual({ status: 'sent', graph_message_ids: [`wamid.R${i}`], reply_parts: [`jawab ${i}`] });
+      const history = await database.db.query<{ role: string; content: string }>('SELECT role, content FROM conversation_messages WHERE user_id = $1 ORDER BY id', [b.key]);
+      expect(history.rows).toEqual([{ role: 'user', content: `tanya ${phones[i]}` }, { role: 'assistant', content: `jawab ${i}` }]);
+    }
+    expect(await buffer.pendingBatches()).toBe(1); // only the failed one keeps its open batch (resumed after its lease)
   });
 });
