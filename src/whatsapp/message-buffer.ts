@@ -38,9 +38,9 @@ export interface ClaimedBatch {
   /** The conversation so far (both channels, oldest first), read with the claim. */
   history?: ConversationMessage[];
   /**
-   * The rate-limit window after this claim, written by finish() when nothing was over the limit
-   * (saves a statement per claim; the lease keeps the count exact: no other claim of this
-   * conversation can happen before finish frees it).
+   * The rate-limit window after this claim, written by finish(): when nothing was over the limit
+   * the claim needs no statement of its own (the lease keeps the count exact: no other claim of
+   * this conversation can happen before finish frees it); otherwise finish writes the same values again.
    */
   rateCounters?: { start: string; used: number; notice: string | null };
 }
@@ -212,8 +212,7 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
         [keys, owner, new Date(nowMs + leaseMs), now, HISTORY_LIMIT], { name: 'whatsapp-claim' });
       const out: ClaimedBatch[] = [];
       const empty: Row[] = [];
-      const rate: { key: string; start: string; used: number; notice: string | null }[] = [];
-      const counters = new Map<string, { start: string; used: number; notice: string | null }>();
+      const rate: ({ key: string } & NonNullable<ClaimedBatch['rateCounters']>)[] = [];
       const limitedWamids: string[] = [];
       const ms = (v: Date | string | null) => (v === null ? null : new Date(v).getTime());
       for (const row of r.rows) {
@@ -221,6 +220,7 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
         let messages = all;
         let limited: BatchMessage[] = [];
         let notice = false;
+        let counters: ClaimedBatch['rateCounters'];
         if (limit > 0 && row.fresh) {
           // Per-phone rate limit: a fixed window per conversation that starts with the first claim
           // after the previous one ended; messages over the allowance (in arrival order) are kept but
@@ -240,10 +240,9 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
           }
           notice = limited.length > 0 && ms(row.rate_notice_window) !== windowStart;
           const prevNotice = ms(row.rate_notice_window);
-          const c = { start: new Date(windowStart).toISOString(), used: used + messages.length,
+          counters = { start: new Date(windowStart).toISOString(), used: used + messages.length,
             notice: notice ? new Date(windowStart).toISOString() : (prevNotice === null ? null : new Date(prevNotice).toISOString()) };
-          rate.push({ key: row.conversation_key, ...c });
-          counters.set(row.conversation_key, c);
+          rate.push({ key: row.conversation_key, ...counters });
         }
         if (!messages.length) {
           empty.push(row);
@@ -255,10 +254,11 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
           messages,
           history: (row.history ?? []).map((h) => ({ role: h.role, text: h.content, at: new Date(h.created_at), channel: h.channel })),
           ...(limited.length ? { limited, notice } : {}),
+          ...(counters ? { rateCounters: counters } : {}),
         });
       }
-      // Something over the limit: mark those messages and store every counter now. Otherwise the
-      // counters ride on each batch's finish statement.
+      // Something over the limit: mark those messages and store every counter now (batches with
+      // nothing to answer never reach finish). Otherwise the counters ride on each finish statement.
       if (limitedWamids.length) {
         await db.query(
           `WITH x AS (UPDATE whatsapp_inbound SET batch_id = NULL, starts_turn = false, rate_limited = true WHERE wamid = ANY($1::text[]))
@@ -275,7 +275,6 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
            WHERE conversation_key = ANY($1::text[]) AND lease_owner = $3`,
           [empty.map((e) => e.conversation_key), empty.map((e) => e.id), owner]);
       }
-      if (!limitedWamids.length) for (const b of out) { const c = counters.get(b.key); if (c) b.rateCounters = c; }
       return out;
     },
 
