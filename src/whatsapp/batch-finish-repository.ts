@@ -51,8 +51,8 @@ export function createBatchFinishRepository(deps: { db: Database }): BatchFinish
         rate: Boolean(b.rateCounters), ws: b.rateCounters?.start ?? null, used: b.rateCounters?.used ?? 0, nw: b.rateCounters?.notice ?? null,
       };
     });
-    const history = items.flatMap(({ batch, outcome }) => (outcome.history ?? []).map((h) => ({ key: batch.key, role: h.role, content: h.content, at: h.at.toISOString() })))
-      .map((h, i) => ({ ...h, i })); // ids follow this order: the history reads by id
+    let i = 0; // the rows' ids follow this order: the history reads by id
+    const history = items.flatMap(({ batch, outcome }) => (outcome.history ?? []).map((h) => ({ key: batch.key, role: h.role, content: h.content, at: h.at.toISOString(), i: i++ })));
     const r = await db.query<{ conversation_key: string; due_at: Date | null }>(SQL, [JSON.stringify(batches), JSON.stringify(history)], { name: 'whatsapp-finish' });
     return new Map(r.rows.map((row) => [row.conversation_key, row.due_at]));
   }
