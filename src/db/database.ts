@@ -52,10 +52,12 @@ export function createPostgresDatabase(opts: PostgresOptions): Database & { pool
   });
   // Without this listener an idle client dying (database restart) would crash the process.
   pool.on('error', (err) => opts.logger?.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection lost; the pool will reconnect'));
-  const query = async <T>(sql: string, params?: unknown[], o?: QueryOptions) => {
-    const r = o?.name ? await pool.query({ name: o.name, text: sql, values: params as unknown[] }) : await pool.query(sql, params as unknown[]);
+  // The pool and a transaction's client run a query the same way (named = prepared, see QueryOptions).
+  const run = async <T>(on: pg.Pool | pg.PoolClient, sql: string, params?: unknown[], o?: QueryOptions): Promise<QueryResult<T>> => {
+    const r = o?.name ? await on.query({ name: o.name, text: sql, values: params as unknown[] }) : await on.query(sql, params as unknown[]);
     return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
   };
+  const query = <T>(sql: string, params?: unknown[], o?: QueryOptions) => run<T>(pool, sql, params, o);
   return {
     engine: 'postgres',
     pool,
@@ -67,10 +69,7 @@ export function createPostgresDatabase(opts: PostgresOptions): Database & { pool
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
-          query: async <T>(sql: string, params?: unknown[], o?: QueryOptions) => {
-            const r = o?.name ? await client.query({ name: o.name, text: sql, values: params as unknown[] }) : await client.query(sql, params as unknown[]);
-            return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
-          },
+          query: <T>(sql: string, params?: unknown[], o?: QueryOptions) => run<T>(client, sql, params, o),
           exec: async (sql: string) => { await client.query(sql); },
         };
         const result = await fn(tx);
