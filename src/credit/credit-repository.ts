@@ -41,11 +41,11 @@ export function createCreditRepository(deps: { db: Database }): CreditRepository
                 (SELECT json_agg(t ORDER BY t.status, t.opened_date) FROM usertradelinedata t WHERE t.user_id = $1) AS tradelines,
                 (SELECT json_agg(p ORDER BY p.period_month DESC, p.tradeline_id) FROM userpaymenthistory p WHERE p.user_id = $1) AS payments`,
         [userId], { name: 'credit-report' });
-      const row = r.rows[0];
+      const { insights, tradelines, payments } = r.rows[0]; // a SELECT without FROM: always one row
       return {
-        insights: row?.insights ? withDates(row.insights, ['oldest_account_opened', 'report_date'], ['last_updated']) as unknown as CreditInsightsRow : null,
-        tradelines: (row?.tradelines ?? []).map((t) => withDates(t, ['opened_date', 'maturity_date', 'closed_date'], ['last_updated']) as unknown as TradelineRow),
-        payments: (row?.payments ?? []).map((p) => withDates(p, ['period_month'], []) as unknown as PaymentRow),
+        insights: insights ? withDates(insights, ['oldest_account_opened', 'report_date'], ['last_updated']) as unknown as CreditInsightsRow : null,
+        tradelines: (tradelines ?? []).map((t) => withDates(t, ['opened_date', 'maturity_date', 'closed_date'], ['last_updated']) as unknown as TradelineRow),
+        payments: (payments ?? []).map((p) => withDates(p, ['period_month'], []) as unknown as PaymentRow),
       };
     },
     ensureDummyProfile(userId) {
