@@ -5,6 +5,7 @@
 // spreadMs = 0: every webhook as fast as possible (all windows end within the ingest time: the worst
 // case); spreadMs > 0: the conversations' first messages are spread evenly over that time (a stream).
 // Usage: npm run build && node bench/whatsapp-dispatch.js [conversations] [windowMs] [spreadMs]
+const fs = require('node:fs');
 const http = require('node:http');
 // undici's request() with kept-alive connections: about a quarter of fetch()'s CPU per webhook. The
 // load generator shares the 2 cores with the server and the database, so its cost is kept small.
@@ -32,17 +33,16 @@ function fakeGraph() {
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${server.address().port}`, arrivals, close: () => server.close() })));
 }
 
-// Resident memory of the server process (Linux): sampled before the round and right after the
-// last webhook, while every conversation is buffered and none answered yet (window > ingest time).
 // CPU seconds (user + system) of the server process and of all PostgreSQL processes (Linux /proc),
 // read at the start and end of a round: CPU per answered conversation, the cost that bounds how many
 // windows per second one machine can answer.
-const fs = require('node:fs');
 const ticks = (pid) => { try { const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8'); const f = s.slice(s.lastIndexOf(')') + 2).split(' '); return Number(f[11]) + Number(f[12]); } catch { return 0; } };
 const postgresTicks = () => fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).reduce((sum, d) => {
   try { return fs.readFileSync(`/proc/${d}/comm`, 'utf8').startsWith('postgres') ? sum + ticks(d) : sum; } catch { return sum; }
 }, 0);
-const rssKb = (pid) => { try { return Number(/VmRSS:\s+(\d+)/.exec(require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8'))[1]); } catch { return NaN; } };
+// Resident memory of the server process (Linux): sampled before the round and right after the
+// last webhook, while every conversation is buffered and none answered yet (window > ingest time).
+const rssKb = (pid) => { try { return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]); } catch { return NaN; } };
 
 async function round(srv, graph, phones, text) {
   graph.arrivals.clear();
