@@ -13,9 +13,15 @@ export interface BatchFinishRepository {
 
 interface Item { batch: ClaimedBatch; outcome: FinishOutcome; nowMs: number }
 
-const SQL = `WITH v AS MATERIALIZED (
+const SQL = `WITH v0 AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(key text, id bigint, status text, error text, at timestamptz, n int,
       last_id text, parts jsonb, meta jsonb, rate boolean, ws timestamptz, used int, nw timestamptz)
+  ), v AS MATERIALIZED (
+    -- Only batches their conversation still holds open: a finish written again (its commit's answer
+    -- was lost and persist() retried it) finds the conversation freed and changes nothing. The row
+    -- lock makes a concurrent second finish wait and then see the first one's result.
+    SELECT v0.* FROM v0 JOIN whatsapp_conversations c ON c.conversation_key = v0.key AND c.open_batch_id = v0.id
+    FOR UPDATE OF c
   ), b AS (
     UPDATE whatsapp_batches wb SET status = v.status, error = v.error, finished_at = v.at, message_count = v.n,
       parts_sent = wb.parts_sent + CASE WHEN v.last_id IS NULL THEN 0 ELSE 1 END,
@@ -26,7 +32,8 @@ const SQL = `WITH v AS MATERIALIZED (
   ), h AS (
     INSERT INTO conversation_messages (user_id, channel, role, content, created_at)
     SELECT h.key, 'whatsapp', h.role, h.content, h.at
-    FROM jsonb_to_recordset($2::jsonb) AS h(key text, role text, content text, at timestamptz, i int) ORDER BY h.i
+    FROM jsonb_to_recordset($2::jsonb) AS h(key text, role text, content text, at timestamptz, i int)
+    WHERE h.key IN (SELECT key FROM v) ORDER BY h.i
   )
   UPDATE whatsapp_conversations c SET open_batch_id = NULL, lease_owner = NULL, lease_until = NULL,
     last_reply_at = CASE WHEN v.status = 'sent' THEN v.at ELSE c.last_reply_at END,

@@ -290,9 +290,11 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
 
     async recordPartSent(batchId, graphMessageId, reply) {
       // The first record also stores the reply, so a resumed batch sends the rest of the same text.
+      // A record already there (written, its answer lost, retried) is not counted twice.
       await db.query(
         `UPDATE whatsapp_batches SET parts_sent = parts_sent + 1, graph_message_ids = array_append(graph_message_ids, $2),
-           reply_parts = COALESCE($3, reply_parts), reply_meta = COALESCE($4::jsonb, reply_meta) WHERE id = $1`,
+           reply_parts = COALESCE($3, reply_parts), reply_meta = COALESCE($4::jsonb, reply_meta)
+         WHERE id = $1 AND NOT ($2 = ANY(graph_message_ids))`,
         [batchId, graphMessageId, reply?.parts ?? null, reply ? JSON.stringify(reply.meta) : null]);
     },
 

@@ -102,4 +102,26 @@ describe('durable message buffer', () => {
     }
     expect(await buffer.pendingBatches()).toBe(1); // only the failed one keeps its open batch (resumed after its lease)
   });
+  test('when a finish is written again (its acknowledgement was lost and it is retried), then the turn is in the history once and the part recorded once', async () => {
+    // persist() retries a finish until the database answers; if the first commit succeeded but the
+    // connection died before its answer, the retry must change nothing.
+    const buffer = createMessageBuffer({ db: database.db });
+    const users = createUserRepository({ db: database.db });
+    const t0 = Date.now();
+    await users.upsert({ id: 'whatsapp_6281630000001', channel: 'whatsapp', phone: '6281630000001' });
+    await buffer.ingest(msgs('6281630000001', 'skor saya?'), t0, 1000);
+    const b = (await buffer.claim('whatsapp_6281630000001', 'w', t0 + 1000, 60_000))!;
+    await buffer.recordPartSent(b.id, 'wamid.A1', { parts: ['satu', 'dua'], meta: { text: 'satu\n\ndua' } });
+    await buffer.recordPartSent(b.id, 'wamid.A1'); // the same record retried
+    const outcome = {
+      status: 'sent' as const, lastPart: { messageId: 'wamid.A2' },
+      history: [{ role: 'user' as const, content: 'skor saya?', at: new Date(t0) }, { role: 'assistant' as const, content: 'satu\n\ndua', at: new Date(t0 + 1) }],
+    };
+    await buffer.finish(b, 'w', outcome, t0 + 1200);
+    await buffer.finish(b, 'w', outcome, t0 + 1300);
+    const row = (await database.db.query('SELECT status, parts_sent, graph_message_ids FROM whatsapp_batches WHERE id = $1', [b.id])).rows[0];
+    expect(row).toEqual({ status: 'sent', parts_sent: 2, graph_message_ids: ['wamid.A1', 'wamid.A2'] });
+    const history = await database.db.query<{ role: string }>('SELECT role FROM conversation_messages WHERE user_id = $1 ORDER BY id', [b.key]);
+    expect(history.rows.map((r) => r.role)).toEqual(['user', 'assistant']);
+  });
 });
