@@ -1,6 +1,7 @@
 // createApp(deps): middleware, routers, 404, error handler. Never listens, never reads env.
 import express, { type Router } from 'express';
 import type { AppDeps } from './deps';
+import { earlyErrorForwarder, withEarlyRoutes } from './early-routes';
 import { AppError, errorHandler, notFoundHandler } from './shared/errors';
 
 /** The webhook's limit (Meta batches up to 1000 updates per POST); every other route's is smaller. */
@@ -10,10 +11,12 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   if (deps.config.trustProxy) app.set('trust proxy', parseTrustProxy(deps.config.trustProxy));
-  // Hot routes first: they set the same security headers themselves (see AppModule.earlyRoutes).
-  for (const m of deps.modules) {
-    for (const r of m.earlyRoutes ?? []) app[r.method](r.path, r.handler);
-  }
+  // Hot routes run before Express (early-routes.ts) and set the same security headers themselves;
+  // an error they pass on arrives here first and goes straight to the error handler.
+  // (express() calls app.handle on every request: its type is not in @types/express.)
+  const inner = app as unknown as { handle: Parameters<typeof withEarlyRoutes>[0] };
+  inner.handle = withEarlyRoutes(inner.handle.bind(app), deps.modules.flatMap((m) => m.earlyRoutes ?? []));
+  app.use(earlyErrorForwarder);
   // Security headers on every response (JSON, health probes, 404s). Pages that need more set their
   // own CSP in their router (web chat, /admin), which replaces this one for that response.
   app.use(deps.security.middleware);

@@ -1,6 +1,8 @@
 // buildDeps(config): the one place that wires clients, stores and services. Every capability is
 // a module: an optional router to mount, and optional background work to start and stop.
-import type { RequestHandler, Router } from 'express';
+import type { Router } from 'express';
+import type { EarlyRoute } from './early-routes';
+export type { EarlyRoute } from './early-routes';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { migrate, pendingMigrations, readMigrations } from './db/migrator';
@@ -24,15 +26,15 @@ import { createClusterService, type ClusterService } from './cluster/cluster-ser
 import { createKnowledgeSync } from './knowledge/knowledge-sync';
 import { createSandboxModule } from './whatsapp/sandbox/sandbox-module';
 
-export interface EarlyRoute { method: 'post'; path: string; handler: RequestHandler }
 
 export interface AppModule {
   name: string;
   router?: Router;
   mountPath?: string;
   /**
-   * Routes mounted on the app itself before its global middleware, for hot machine-to-machine
-   * endpoints (the WhatsApp webhook) that read their own body and set the security headers themselves.
+   * Routes dispatched before Express (early-routes.ts), for hot machine-to-machine endpoints (the
+   * WhatsApp webhook's POST) that use node:http's request and response, read their own body and
+   * set the security headers themselves.
    */
   earlyRoutes?: EarlyRoute[];
   /** Background work (timers, sweeps); started after the server listens. */

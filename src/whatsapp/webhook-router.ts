@@ -1,6 +1,8 @@
 // GET /webhook/whatsapp (Meta's verify handshake) and POST /webhook/whatsapp (deliveries).
 // The POST reads the raw body itself, on this route only, and checks the signature before parsing.
-import { Router, type Request, type RequestHandler, type Response, type NextFunction } from 'express';
+import { Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EarlyHandler } from '../early-routes';
 import onFinished from 'on-finished';
 import getRawBody from 'raw-body';
 import type { Logger } from '../shared/logger';
@@ -41,15 +43,16 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
 }
 
 /**
- * POST: deliveries (a handler the app mounts on WEBHOOK_PATH). Mounted ahead of the app's middleware (it is the hottest route and its caller is
- * Meta, not a browser): it reads the raw body once with raw-body instead of a body parser, sets the
- * security headers from a precomputed object, and writes its answer directly (no ETag hashing).
- * Errors still go to the app's error handler, with the same headers.
+ * POST: deliveries, an early route (early-routes.ts): it runs before Express, on node:http's own
+ * request and response (it is the hottest route and its caller is Meta, not a browser). It reads the
+ * raw body once with raw-body instead of a body parser, sets the security headers from a
+ * precomputed object, and writes its answer directly (no ETag hashing). Errors still go to the
+ * app's error handler, with the same headers.
  */
-export function createWebhookIntake(deps: WebhookDeps & { security: SecurityHeaders }): RequestHandler {
+export function createWebhookIntake(deps: WebhookDeps & { security: SecurityHeaders }): EarlyHandler {
   const log = deps.logger.child({ module: 'whatsapp-webhook' });
   const okHeaders = { ...deps.security.headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': String(RECEIVED.length) };
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => {
     const fail = (err: unknown) => { deps.security.apply(res); next(err); };
     if (!deps.credentials || !deps.inbound) return fail(new AppError('whatsapp-not-configured', 503, 'WhatsApp integration is not fully configured'));
     const encoding = req.headers['content-encoding'];

@@ -91,6 +91,17 @@ describe('WhatsApp webhook', () => {
     });
   });
 
+  test('when the delivery URL has a trailing slash, other letter case or a query string, then it is taken like the plain path; other methods get 404', async () => {
+    // The POST runs before Express (early-routes.ts) but must match the paths Express would.
+    for (const [i, path] of ['/webhook/whatsapp/', '/Webhook/WhatsApp', '/webhook/whatsapp?source=meta'].entries()) {
+      const body = JSON.stringify(textPayload(`628120000009${i}`, 'halo'));
+      await request(w.app).post(path).set('content-type', 'application/json').set('x-hub-signature-256', signPayload(body, TEST_META.appSecret)).send(body).expect(200);
+      expect(await w.count(`${inboundCount} WHERE conversation_key = 'whatsapp_628120000009${i}'`)).toBe(1);
+    }
+    const put = await request(w.app).put('/webhook/whatsapp').send('{}').expect(404);
+    expect(put.body.error.code).toBe('not-found');
+  });
+
   test('when 120 deliveries for 12 senders arrive at once, each sent twice, then every one is acknowledged 200 and each message is stored once', async () => {
     // Concurrent deliveries share group INSERTs; two groups holding the same wamid and the same
     // conversations used to deadlock now and then (a 503, so Meta re-delivered minutes later).

@@ -2,8 +2,9 @@
 // (outside production, without META_* or with WHATSAPP_SANDBOX=true; never in production and never
 // with --original). Its credentials replace the META_* ones for the WhatsApp module, so the real
 // webhook (signature check on), buffer, AI processor and Graph client run unchanged.
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import type { AppDeps, AppModule } from '../../deps';
+import type { EarlyHandler } from '../../early-routes';
 import { AppError } from '../../shared/errors';
 import type { WhatsAppCredentials } from '../credentials';
 import { WEBHOOK_PATH } from '../webhook-router';
@@ -18,10 +19,10 @@ export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'd
   const { config, logger } = deps;
   const service = createSandboxService({ config, logger, repo: createSandboxRepository({ db: deps.db }), clock: opts.clock });
   const { security } = deps;
-  const learnPort: RequestHandler = (req, _res, next) => { service.learnPort(req.socket.localPort); next(); };
+  const learnPort: EarlyHandler = (req, _res, next) => { service.learnPort(req.socket.localPort); next(); };
   // The secrets come from the database: until they are loaded the webhook cannot check a
   // signature, so it answers 503 (Meta, and the sandbox, deliver again later) instead of 401.
-  const whenLoaded: RequestHandler = (_req, res, next) => {
+  const whenLoaded: EarlyHandler = (_req, res, next) => {
     if (service.isLoaded()) return next();
     service.load().then(() => next(), (err) => {
       logger.warn({ module: 'whatsapp-sandbox', err: { message: (err as Error).message } }, 'sandbox secrets not readable yet');
