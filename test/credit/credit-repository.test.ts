@@ -28,4 +28,21 @@ describe('credit repository', () => {
       expect(stored).toEqual(expected);
     }
   });
+
+  test("when a payment row names another user's account, then the database refuses it; when a user is deleted, then their accounts and payments go too", async () => {
+    // The AI reads payments by user_id: a row under one user pointing at another user's account
+    // would put that account's history in the wrong report.
+    const users = createUserRepository({ db: database.db });
+    const credit = createCreditRepository({ db: database.db });
+    const [a, b] = ['whatsapp_6281277770011', 'whatsapp_6281277770012'];
+    for (const id of [a, b]) { await users.upsert({ id, channel: 'whatsapp', phone: id.slice(9) }); await credit.ensureDummyProfile(id); }
+    const accountOfB = (await credit.getReport(b)).tradelines[0].id;
+    await expect(database.db.query(
+      `INSERT INTO userpaymenthistory (user_id, tradeline_id, period_month, payment_status) VALUES ($1, $2, '2020-01-01', 'on_time')`,
+      [a, accountOfB])).rejects.toThrow(/foreign key/);
+    await database.db.query('DELETE FROM users WHERE id = $1', [b]);
+    const left = await database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM userpaymenthistory WHERE user_id = $1', [b]);
+    expect(left.rows[0].n).toBe(0);
+    expect((await credit.getReport(a)).payments.length).toBeGreaterThan(0);
+  });
 });
