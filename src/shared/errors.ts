@@ -9,6 +9,8 @@ export class AppError extends Error {
     public readonly status: number,
     message: string,
     public readonly details?: Record<string, unknown>,
+    /** The thrower already logged the cause (with more context than the handler has): not logged again. */
+    public readonly logged = false,
   ) {
     super(message);
     this.name = 'AppError';
@@ -35,7 +37,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       else if (e.type === 'entity.parse.failed') { status = 400; code = 'invalid-json'; message = 'Request body is not valid JSON'; }
       else if (e.status && e.status < 500) { status = e.status; code = 'bad-request'; message = e.message; }
     }
-    if (status >= 500) (req as { log?: Logger }).log?.error({ err }, 'request failed') ?? logger.error({ err, path: req.path }, 'request failed');
+    if (status >= 500 && !(err instanceof AppError && err.logged)) (req as { log?: Logger }).log?.error({ err }, 'request failed') ?? logger.error({ err, path: req.path }, 'request failed');
     res.status(status).json({ error: { code, message, ...(details ? { details } : {}) } });
   };
 }

@@ -85,7 +85,7 @@ export function createWebhookIntake(deps: WebhookDeps & { security: SecurityHead
       } catch (err) {
         // Not stored → not acknowledged: Meta re-delivers later.
         log.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'could not store webhook messages; answering 503 so Meta re-delivers');
-        return fail(new AppError('storage-unavailable', 503, 'Messages could not be stored; please retry'));
+        return fail(new AppError('storage-unavailable', 503, 'Messages could not be stored; please retry', undefined, true));
       }
       res.writeHead(200, okHeaders);
       res.end(RECEIVED);

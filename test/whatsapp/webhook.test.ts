@@ -162,13 +162,16 @@ describe('WhatsApp webhook without credentials or database', () => {
     } finally { await t.close(); }
   });
 
-  test('when the database is down, then the webhook answers 5xx so Meta re-delivers, and nothing is acknowledged', async () => {
+  test('when the database is down, then the webhook answers 503 so Meta re-delivers, nothing is acknowledged, and the failure is logged once', async () => {
     const w = await createWhatsAppTestApp({ bufferMs: 600_000, start: false });
     try {
       await w.database.db.close();
       const r = await w.post(textPayload('6281200000099', 'halo'));
-      expect(r.status).toBeGreaterThanOrEqual(500);
+      expect(r.status).toBe(503);
+      expect(r.body.error.code).toBe('storage-unavailable');
       expect(r.text).not.toContain('EVENT_RECEIVED');
+      const errors = w.logs.lines().filter((l) => Number(l.level) >= 50);
+      expect(errors.map((l) => l.msg)).toEqual(['could not store webhook messages; answering 503 so Meta re-delivers']);
     } finally {
       await w.graph.close();
       await w.database.drop().catch(() => {});
