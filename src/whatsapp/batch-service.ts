@@ -1,7 +1,6 @@
 // Answers due batches: claim (exactly one process wins), one AI turn over all buffered messages,
 // send the reply (formatted, split), record each sent part, then free the conversation.
-// Timing: an in-process timer per conversation fires when its window ends (precision); a periodic
-// database sweep picks up what other processes or a crashed one left behind (safety net).
+// When: batch-scheduler.ts (a timer per window, due-order claiming, the sweep).
 import type { AiResponder, AiTurnResult } from '../ai/types';
 import type { ChatLogger } from '../chatlog/types';
 import type { HistoryRepository } from '../conversation/history-repository';
@@ -11,6 +10,7 @@ import { GraphApiError, type GraphClient } from './graph-client';
 import type { ClaimedBatch, Due, MessageBuffer } from './message-buffer';
 import type { SessionService } from './session-service';
 import { handleLimited } from './rate-limit';
+import { createBatchScheduler } from './batch-scheduler';
 
 const MAX_ATTEMPTS = 5;
 
@@ -55,10 +55,6 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
   // The lease is renewed well before it runs out, whatever WHATSAPP_LEASE_MS is: a lease shorter than
   // the typing period would expire mid-send and let another process resume (and re-send) the batch.
   const renewEveryMs = Math.min(typingEveryMs, Math.max(50, Math.floor(leaseMs / 4)));
-  const timers = new Map<string, NodeJS.Timeout>();
-  const inflight = new Map<string, Promise<void>>();
-  let sweeper: NodeJS.Timeout | null = null;
-  let stopped = false;
   const ready = new Set<string>(); // users known to exist (this process); bounded below
 
   const preparing = new Map<string, Promise<void>>(); // a burst from a new number prepares it once
@@ -77,81 +73,16 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
 
   function prepareUsers(senders: { key: string; phone: string | null; bsuid: string | null; profileName: string | null }[]) {
     for (const s of senders) {
-      if (ready.has(s.key) || stopped) continue;
+      if (ready.has(s.key) || scheduler.stopped()) continue;
       ensureUser(s).catch((err) => log.debug({ err: { message: (err as Error).message }, userId: s.key }, 'first-contact preparation failed; the batch retries it'));
     }
   }
 
-  function schedule(due: Due[]) {
-    for (const d of due) {
-      if (stopped) continue;
-      const at = d.dueAt ? d.dueAt.getTime() : clock();
-      const prev = timers.get(d.key);
-      if (prev) clearTimeout(prev);
-      const fire = () => {
-        // setTimeout may fire a millisecond early; the claim would then see the window still open.
-        const left = at - clock();
-        if (left > 0) { timers.set(d.key, setTimeout(fire, left).unref()); return; }
-        timers.delete(d.key);
-        run(d.key);
-      };
-      timers.set(d.key, setTimeout(fire, Math.max(0, at - clock())).unref());
-    }
-  }
-
-  // When many windows end at once, answering them all concurrently makes every one wait behind all
-  // the others in the connection pool's queue (all finish late). A limit answers them in due order
-  // instead. Conversations that become due together are claimed together: one statement for up to
-  // `claimBatch` of them (issue 8: round trips, not JavaScript, bound the dispatch rate).
-  const maxConcurrent = deps.maxConcurrent ?? 64;
-  const claimBatch = 64;
-  const waiting: string[] = [];
-  const queued = new Set<string>();
-  let active = 0;
-  let claiming = 0;
-
-  function run(key: string): void {
-    if (stopped || inflight.has(key) || queued.has(key)) return; // a running batch re-checks the due time when it finishes
-    waiting.push(key);
-    queued.add(key);
-    // Let the other timers of this tick join the same claim.
-    if (waiting.length === 1) setImmediate(pump);
-  }
-
-  function pump(): void {
-    while (!stopped && claiming < 2 && waiting.length && active < maxConcurrent) {
-      // While a claim is in flight, wait for a useful number of free slots rather than claiming
-      // conversations one by one as single batches finish (that would undo the batching).
-      const free = maxConcurrent - active;
-      if (claiming > 0 && free < Math.min(waiting.length, 16)) break;
-      const keys = waiting.splice(0, Math.min(claimBatch, free));
-      const done = new Map<string, () => void>();
-      for (const k of keys) {
-        queued.delete(k);
-        inflight.set(k, new Promise<void>((r) => done.set(k, r)));
-      }
-      active += keys.length;
-      claiming++;
-      const finished = (k: string) => {
-        inflight.delete(k);
-        done.get(k)!();
-        active--;
-        pump();
-      };
-      void buffer.claimMany(keys, owner, clock(), leaseMs).then((batches) => {
-        claiming--;
-        pump();
-        const claimed = new Set(batches.map((b) => b.key));
-        for (const k of keys) if (!claimed.has(k)) finished(k);
-        for (const b of batches) void answer(b).finally(() => finished(b.key));
-      }, (err) => {
-        claiming--;
-        pump();
-        log.error({ err, keys: keys.length }, 'could not claim batches (database unreachable?); the sweep retries');
-        for (const k of keys) finished(k);
-      });
-    }
-  }
+  const scheduler = createBatchScheduler({
+    buffer, clock, owner, logger: log, leaseMs, sweepMs, maxConcurrent: deps.maxConcurrent ?? 64,
+    answer: (b) => answer(b),
+  });
+  const { schedule } = scheduler;
 
   const limitedDeps = { graph, chatLogger: deps.chatLogger, logger: log, perMinute: deps.rateLimitPerMinute ?? 0 };
 
@@ -218,7 +149,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
         const retryIn = Math.min(60_000, 1000 * 2 ** b.attempts);
         log.error({ err, userId: b.key, batchId: b.id, attempt: b.attempts, retryInMs: retryIn }, 'batch failed; it will be retried');
         await buffer.release(b.key, owner, clock() + retryIn).catch(() => {});
-        if (!stopped) schedule([{ key: b.key, dueAt: new Date(clock() + retryIn) }]);
+        schedule([{ key: b.key, dueAt: new Date(clock() + retryIn) }]); // ignored once stopped
       }
     } finally {
       clearInterval(keepAlive);
@@ -256,36 +187,13 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
     }
   }
 
-  async function sweepOnce() {
-    if (stopped) return;
-    try {
-      const due = await buffer.candidates(clock(), sweepMs, 500);
-      schedule(due.filter((d) => !inflight.has(d.key)));
-    } catch (err) {
-      log.warn({ err: { message: (err as Error).message } }, 'buffer sweep failed (database unreachable?)');
-    }
-  }
-
   return {
     schedule,
     prepareUsers,
-    sweepOnce,
-    start() {
-      stopped = false;
-      void sweepOnce();
-      sweeper = setInterval(() => void sweepOnce(), sweepMs).unref();
-    },
-    async stop(drainMs = 10_000) {
-      stopped = true;
-      if (sweeper) clearInterval(sweeper);
-      for (const t of timers.values()) clearTimeout(t);
-      timers.clear();
-      waiting.length = 0;
-      queued.clear();
-      // In-flight batches finish (or keep their lease and are resumed elsewhere after it expires).
-      await Promise.race([Promise.allSettled([...inflight.values()]), new Promise((r) => setTimeout(r, drainMs).unref())]);
-    },
-    inFlight: () => inflight.size,
+    sweepOnce: scheduler.sweepOnce,
+    start: scheduler.start,
+    stop: scheduler.stop,
+    inFlight: scheduler.inFlight,
   };
 }
 
