@@ -32,6 +32,7 @@ export function createWebModule(deps: AppDeps, opts: { clock?: () => number } = 
   });
 
   const perMinute = config.webChat.rateLimitPerMinute;
+  const now = opts.clock ?? Date.now;
   const limiter: RequestHandler = perMinute > 0 ? rateLimit({
     windowMs: 60_000,
     limit: perMinute,
@@ -44,9 +45,14 @@ export function createWebModule(deps: AppDeps, opts: { clock?: () => number } = 
     validate: { ip: false, trustProxy: false, xForwardedForHeader: false, forwardedHeader: false },
     handler: (req, res, next) => {
       logger.warn({ module: 'web', userId: req.user?.id }, 'web chat rate limit reached');
+      // express-rate-limit computes Retry-After on the wall clock, the store's window on ours:
+      // computed here on ours, so the two always agree (and a test's frozen clock gives a real wait).
+      const reset = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const wait = reset ? Math.max(1, Math.ceil((reset.getTime() - now()) / 1000)) : 60;
+      res.setHeader('Retry-After', String(wait));
       next(new AppError('rate-limited', 429,
-        `You are sending messages too quickly (at most ${perMinute} a minute). Please wait ${res.get('Retry-After') ?? 'a few'} seconds and try again.`,
-        { retryAfterSeconds: Number(res.get('Retry-After')) || 60 }));
+        `You are sending messages too quickly (at most ${perMinute} a minute). Please wait ${wait} seconds and try again.`,
+        { retryAfterSeconds: wait }));
     },
   }) : (_req, _res, next) => next();
 

@@ -165,7 +165,9 @@ describe('web chat rate limit', () => {
       const r = await a.agent.post('/api/chat').set('X-CSRF-Token', a.csrf).send({ message: 'q3' }).expect(429);
       expect(r.body.error.code).toBe('rate-limited');
       expect(r.body.error.message).toMatch(/too quickly \(at most 2 a minute\)/);
-      expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+      // The clock stands 1 s into its minute: the window ends in 59 s, whatever the wall clock says.
+      expect(r.headers['retry-after']).toBe('59');
+      expect(r.body.error.details).toEqual({ retryAfterSeconds: 59 });
       await b.agent.post('/api/chat').set('X-CSRF-Token', b.csrf).send({ message: 'fine' }).expect(200);
 
       now += 60_000; // next window
