@@ -11,15 +11,16 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   if (deps.config.trustProxy) app.set('trust proxy', parseTrustProxy(deps.config.trustProxy));
-  // Hot routes run before Express (early-routes.ts) and set the same security headers themselves;
-  // an error they pass on arrives here first and goes straight to the error handler.
-  // (express() calls app.handle on every request: its type is not in @types/express.)
+  // Hot routes run before Express (early-routes.ts) and set the same security headers themselves on
+  // success. (express() calls app.handle on every request: its type is not in @types/express.)
   const inner = app as unknown as { handle: Parameters<typeof withEarlyRoutes>[0] };
   inner.handle = withEarlyRoutes(inner.handle.bind(app), deps.modules.flatMap((m) => m.earlyRoutes ?? []));
-  app.use(earlyErrorForwarder);
   // Security headers on every response (JSON, health probes, 404s). Pages that need more set their
   // own CSP in their router (web chat, /admin), which replaces this one for that response.
   app.use(deps.security.middleware);
+  // An error an early route passed on: after the security headers (so refusals carry them like
+  // every other answer), straight to the error handler.
+  app.use(earlyErrorForwarder);
   // No request body anywhere may exceed the largest route limit (the webhook's); each router also
   // has its own, smaller limit. Checked on the declared length before any byte is read.
   app.use((req, _res, next) => {

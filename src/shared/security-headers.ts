@@ -1,17 +1,15 @@
 // The security headers every response carries (helmet), in two forms: the middleware for the
 // app's routes, and the same headers as a plain object for hot machine-to-machine routes (the
-// webhook) that answer before the middleware chain. helmet's headers do not depend on the
+// webhook's 200) that answer before the middleware chain. helmet's headers do not depend on the
 // request, so running it once on a stand-in response gives exactly what it would set.
 import helmet from 'helmet';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 
 export interface SecurityHeaders {
   middleware: RequestHandler;
   /** Header name (lower case) → value, as helmet sets them. */
   headers: Readonly<Record<string, string>>;
-  /** Sets them on a response that has not been sent yet (error paths of the hot routes). */
-  apply(res: ServerResponse): void;
 }
 
 export function createSecurityHeaders(opts: { production: boolean }): SecurityHeaders {
@@ -32,11 +30,5 @@ export function createSecurityHeaders(opts: { production: boolean }): SecurityHe
   // helmet 8 finishes synchronously; if a later version did not, the hot routes would silently
   // lose their headers, so fail at boot instead.
   if (!synchronous || !headers['x-content-type-options']) throw new Error('helmet did not set its headers synchronously');
-  Object.freeze(headers);
-  const entries = Object.entries(headers);
-  return {
-    middleware,
-    headers,
-    apply(res) { for (const [k, v] of entries) res.setHeader(k, v); },
-  };
+  return { middleware, headers: Object.freeze(headers) };
 }

@@ -46,38 +46,37 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
  * POST: deliveries, an early route (early-routes.ts): it runs before Express, on node:http's own
  * request and response (it is the hottest route and its caller is Meta, not a browser). It reads the
  * raw body once with raw-body instead of a body parser, sets the security headers from a
- * precomputed object, and writes its answer directly (no ETag hashing). Errors still go to the
- * app's error handler, with the same headers.
+ * precomputed object, and writes its answer directly (no ETag hashing). Errors go through the app's
+ * security middleware to its error handler, like any route's.
  */
 export function createWebhookIntake(deps: WebhookDeps & { security: SecurityHeaders }): EarlyHandler {
   const log = deps.logger.child({ module: 'whatsapp-webhook' });
   const okHeaders = { ...deps.security.headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': String(RECEIVED.length) };
   return (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => {
-    const fail = (err: unknown) => { deps.security.apply(res); next(err); };
-    if (!deps.credentials || !deps.inbound) return fail(new AppError('whatsapp-not-configured', 503, 'WhatsApp integration is not fully configured'));
+    if (!deps.credentials || !deps.inbound) return next(new AppError('whatsapp-not-configured', 503, 'WhatsApp integration is not fully configured'));
     const encoding = req.headers['content-encoding'];
     // Meta never compresses webhooks, and the signature covers the bytes as sent.
-    if (encoding && encoding !== 'identity') return fail(new AppError('unsupported-encoding', 415, 'Compressed webhook bodies are not accepted'));
+    if (encoding && encoding !== 'identity') return next(new AppError('unsupported-encoding', 415, 'Compressed webhook bodies are not accepted'));
     const c = deps.credentials;
     const inbound = deps.inbound;
     getRawBody(req, { length: req.headers['content-length'], limit: WEBHOOK_BODY_LIMIT }, (readErr, raw) => {
       // Read the rest of a refused body before answering, as body-parser does, so the client gets
       // the 413/400 instead of a reset connection.
-      if (readErr) { onFinished(req, () => fail(readErr)); req.resume(); return; }
-      void handle(raw).catch(fail);
+      if (readErr) { onFinished(req, () => next(readErr)); req.resume(); return; }
+      void handle(raw).catch(next);
     });
     async function handle(raw: Buffer) {
       const signature = req.headers[SIGNATURE_HEADER] as string | undefined;
       if (!verifySignature(raw, signature, c.appSecret)) {
         log.warn({ bytes: raw.length, hasHeader: Boolean(signature) }, '❌ Invalid webhook signature');
-        return fail(new AppError('invalid-signature', 401, 'Invalid webhook signature'));
+        return next(new AppError('invalid-signature', 401, 'Invalid webhook signature'));
       }
       let payload: unknown;
       try {
         payload = JSON.parse(raw.toString('utf8'));
       } catch {
         log.warn({ bytes: raw.length }, 'webhook body with a valid signature is not valid JSON');
-        return fail(new AppError('invalid-json', 400, 'Request body is not valid JSON'));
+        return next(new AppError('invalid-json', 400, 'Request body is not valid JSON'));
       }
       let result;
       try {
@@ -85,7 +84,7 @@ export function createWebhookIntake(deps: WebhookDeps & { security: SecurityHead
       } catch (err) {
         // Not stored → not acknowledged: Meta re-delivers later.
         log.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'could not store webhook messages; answering 503 so Meta re-delivers');
-        return fail(new AppError('storage-unavailable', 503, 'Messages could not be stored; please retry', undefined, true));
+        return next(new AppError('storage-unavailable', 503, 'Messages could not be stored; please retry', undefined, true));
       }
       res.writeHead(200, okHeaders);
       res.end(RECEIVED);

@@ -15,18 +15,16 @@ import { createSandboxService, type SandboxService } from './sandbox-service';
 
 export interface SandboxModule extends AppModule { credentials: WhatsAppCredentials; service: SandboxService }
 
-export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'db' | 'security'>, opts: { clock?: () => number } = {}): SandboxModule {
+export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'db'>, opts: { clock?: () => number } = {}): SandboxModule {
   const { config, logger } = deps;
   const service = createSandboxService({ config, logger, repo: createSandboxRepository({ db: deps.db }), clock: opts.clock });
-  const { security } = deps;
   const learnPort: EarlyHandler = (req, _res, next) => { service.learnPort(req.socket.localPort); next(); };
   // The secrets come from the database: until they are loaded the webhook cannot check a
   // signature, so it answers 503 (Meta, and the sandbox, deliver again later) instead of 401.
-  const whenLoaded: EarlyHandler = (_req, res, next) => {
+  const whenLoaded: EarlyHandler = (_req, _res, next) => {
     if (service.isLoaded()) return next();
     service.load().then(() => next(), (err) => {
       logger.warn({ module: 'whatsapp-sandbox', err: { message: (err as Error).message } }, 'sandbox secrets not readable yet');
-      security.apply(res);
       next(new AppError('sandbox-starting', 503, 'The WhatsApp sandbox is starting (database not ready); please retry'));
     });
   };
