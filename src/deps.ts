@@ -2,7 +2,6 @@
 // a module: an optional router to mount, and optional background work to start and stop.
 import type { Router } from 'express';
 import type { EarlyRoute } from './early-routes';
-export type { EarlyRoute } from './early-routes';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { migrate, pendingMigrations, readMigrations } from './db/migrator';
@@ -25,7 +24,6 @@ import os from 'node:os';
 import { createClusterService, type ClusterService } from './cluster/cluster-service';
 import { createKnowledgeSync } from './knowledge/knowledge-sync';
 import { createSandboxModule } from './whatsapp/sandbox/sandbox-module';
-
 
 export interface AppModule {
   name: string;
