@@ -83,6 +83,8 @@ const schema = z.object({
   WHATSAPP_SANDBOX: bool(false),
   WHATSAPP_LEASE_MS: int(60_000, 1000, 3_600_000),
   WHATSAPP_SWEEP_MS: int(2000, 100, 600_000),
+  META_DISPLAY_PHONE_NUMBER: z.string().regex(/^\+?[\d\s()-]{7,20}$/, 'must be the business phone number, e.g. +62 812 3456 7890').optional(),
+  DUMMY_CREDIT_PROFILES: z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' }).optional(),
 
   OPENROUTER_API_KEY: optionalString,
   OPENROUTER_URL: httpUrl,
@@ -196,6 +198,15 @@ function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
       leaseMs: e.WHATSAPP_LEASE_MS,
       /** How often each process looks for due batches other processes left (safety net behind the timers). */
       sweepMs: e.WHATSAPP_SWEEP_MS,
+    },
+    identity: {
+      /** wa.me links in the web chat's "Link WhatsApp" panel; null = unknown (no link shown). */
+      displayPhone: e.META_DISPLAY_PHONE_NUMBER ? e.META_DISPLAY_PHONE_NUMBER.replace(/\D/g, '') : null,
+      /**
+       * Generated demo credit reports for unknown numbers and new web accounts. Off in production
+       * by default: a real customer must never be told a made-up score.
+       */
+      dummyProfiles: e.DUMMY_CREDIT_PROFILES === undefined ? !production : ['true', '1', 'yes', 'on'].includes(e.DUMMY_CREDIT_PROFILES),
     },
     openRouter: {
       apiKey: e.OPENROUTER_API_KEY,

@@ -24,6 +24,9 @@ import os from 'node:os';
 import { createClusterService, type ClusterService } from './cluster/cluster-service';
 import { createKnowledgeSync } from './knowledge/knowledge-sync';
 import { createSandboxModule } from './whatsapp/sandbox/sandbox-module';
+import { createIdentityService, type IdentityService } from './identity/identity-service';
+import { createIdentityModule } from './identity/identity-module';
+import { createWhatsAppNotices, type WhatsAppNotices } from './whatsapp/notices';
 
 export interface AppModule {
   name: string;
@@ -59,6 +62,10 @@ export interface AppDeps {
   cluster: ClusterService;
   /** helmet's headers: the app's middleware, and the same headers for the early routes. */
   security: SecurityHeaders;
+  /** Who a WhatsApp sender is; link codes and links (asked by both channels). */
+  identity: IdentityService;
+  /** One-line WhatsApp notices outside a turn; the channel attaches its Graph client. */
+  notices: WhatsAppNotices;
   modules: AppModule[];
   readiness(): Promise<Readiness>;
 }
@@ -84,10 +91,14 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const ai = opts.overrides?.ai ?? createAiProcessor({ config, logger, knowledge, credit });
 
   const security = createSecurityHeaders({ production: config.production });
+  const notices = createWhatsAppNotices();
+  const identity = createIdentityService({
+    db, users, logger, clock: opts.clock, displayPhone: config.identity.displayPhone, notify: (to, text) => notices.send(to, text),
+  });
 
   const modules: AppModule[] = [];
   const deps: AppDeps = {
-    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, modules,
+    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, identity, notices, modules,
     async readiness() {
       try {
         await db.ping();
@@ -109,6 +120,7 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const sandbox = config.whatsapp.enabled && config.whatsapp.sandbox ? createSandboxModule(deps, { clock: opts.clock }) : null;
   if (sandbox) modules.push(sandbox);
   if (config.whatsapp.enabled) modules.push(createWhatsAppModule(deps, { clock: opts.clock, ...(sandbox ? { credentials: sandbox.credentials } : {}) }));
+  modules.push(createIdentityModule(deps, { clock: opts.clock }));
   // [chatlog] (issue: ChatLogger and analytics)
   modules.push(chatLog.module);
   // [web] (issue: web chat)

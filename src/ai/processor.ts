@@ -8,6 +8,7 @@ import { loadCreditContext } from '../credit/credit-summary';
 import type { KnowledgeBase, KnowledgePassage } from '../knowledge/types';
 import { detectLanguage } from '../knowledge/text-analyzer';
 import type { Logger } from '../shared/logger';
+import { IDENTITY_TEXTS } from '../identity/identity-texts';
 import { createOfflineResponder } from './offline-responder';
 import { createOpenRouterClient, type OpenRouterClient } from './openrouter-client';
 import { BUSY_MESSAGE, buildChatMessages, trimHistory, userTurn } from './prompts';
@@ -43,7 +44,12 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
       const question = userTurn(input.messages);
       const lang = detectLanguage(question);
       const passages = knowledge.search(retrievalQuery(question, input), { maxTokens: config.knowledge.maxPromptTokens });
-      const userData = await loadCreditContext({ credit, logger: log }, input.userId, lang);
+      let userData = await loadCreditContext({ credit, logger: log }, input.userId, lang);
+      if (userData.status === 'none' && input.sender === 'number') {
+        // An unknown WhatsApp number: nothing to guess from, and the way to link instead.
+        const t = IDENTITY_TEXTS[lang];
+        userData = { status: 'unlinked', text: t.unlinkedData(config.publicUrl), userText: t.unlinkedUser(config.publicUrl) };
+      }
       const sources = uniqueSources(passages);
       const done = (r: Omit<AiTurnResult, 'latencyMs' | 'sources'>, withSources = true): AiTurnResult => {
         const result = { ...r, latencyMs: Date.now() - started, sources: withSources ? sources : [] };

@@ -13,6 +13,11 @@ export interface AiTurnInput {
   /** Earlier messages of this user's conversation, oldest first. */
   history: ConversationMessage[];
   userName?: string | null;
+  /**
+   * WhatsApp: how the sender was identified (identity/). 'number' = no link and no company record:
+   * without a credit report the model is told how to link instead of anything to guess from.
+   */
+  sender?: 'link' | 'customer' | 'number';
 }
 
 export interface AiTurnResult {

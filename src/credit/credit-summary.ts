@@ -7,7 +7,7 @@ import type { CreditReport, CreditRepository, TradelineRow } from './credit-repo
 export type Lang = 'id' | 'en';
 
 export interface CreditContext {
-  status: 'ok' | 'none' | 'unavailable';
+  status: 'ok' | 'none' | 'unlinked' | 'unavailable';
   /** Text for the prompt; explains the situation to the model when status is not 'ok'. */
   text: string;
   /** The same for the user's eyes (offline answers). */
@@ -19,7 +19,7 @@ const MAX_LATE = 6;
 
 const L = {
   id: {
-    header: 'Data kredit pengguna ini', report: 'laporan', dummy: 'DATA CONTOH (dummy), bukan laporan resmi', score: 'Skor',
+    header: 'Data kredit pengguna ini', report: 'laporan', dummy: 'DATA CONTOH untuk demo, bukan laporan resmi', score: 'Skor',
     util: 'Utilisasi kartu kredit/paylater', accounts: 'Akun', open: 'aktif', closed: 'ditutup', delinquent: 'bermasalah (kol ≥2)',
     worst: 'kolektibilitas terburuk', totals: 'Total limit', outstanding: 'sisa utang', installment: 'cicilan/bulan',
     inquiries: 'Pengajuan (permintaan SLIK) 6 bulan', active: 'Akun aktif', limit: 'limit', col: 'kol', dpd: 'DPD',
@@ -30,7 +30,7 @@ const L = {
     unavailable: 'Data kredit pribadi pengguna sedang tidak dapat diakses (gangguan database). Jawab dari panduan saja dan katakan bahwa data pribadi belum bisa ditampilkan saat ini.',
   },
   en: {
-    header: "This user's credit data", report: 'report', dummy: 'SAMPLE (dummy) DATA, not an official report', score: 'Score',
+    header: "This user's credit data", report: 'report', dummy: 'SAMPLE DATA for demos, not an official report', score: 'Score',
     util: 'Credit card/paylater utilisation', accounts: 'Accounts', open: 'open', closed: 'closed', delinquent: 'delinquent (col ≥2)',
     worst: 'worst collectibility', totals: 'Total limit', outstanding: 'outstanding', installment: 'instalments/month',
     inquiries: 'Credit applications (SLIK inquiries) in 6 months', active: 'Open accounts', limit: 'limit', col: 'col', dpd: 'DPD',

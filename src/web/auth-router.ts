@@ -7,7 +7,11 @@ import { AppError } from '../shared/errors';
 import type { WebAuth } from './auth';
 import { SESSION_COOKIE } from './session-store';
 
-export function createAuthRouter(deps: { auth: WebAuth; chatLogger: ChatLogger; logger: Logger; production: boolean }): Router {
+export function createAuthRouter(deps: {
+  auth: WebAuth; chatLogger: ChatLogger; logger: Logger; production: boolean;
+  /** The signed-in user's linked WhatsApp number (masked), for /api/me. */
+  whatsappStatus(userId: string): Promise<{ linked: boolean; phone: string | null }>;
+}): Router {
   const { auth, chatLogger } = deps;
   const logger = deps.logger.child({ module: 'web' });
   const router = Router();
@@ -84,10 +88,15 @@ export function createAuthRouter(deps: { auth: WebAuth; chatLogger: ChatLogger; 
 <p>Sign out of the chat?</p><button type="submit">Sign out</button> <a href="/">Back to the chat</a></form></body></html>`);
   });
 
-  router.get('/api/me', (req, res, next) => {
+  router.get('/api/me', async (req, res, next) => {
     res.set('Cache-Control', 'no-store');
     if (!req.user) return next(new AppError('not-signed-in', 401, 'Please sign in first.'));
-    res.json({ user: req.user, csrfToken: auth.csrfToken(req) });
+    // The page works without it: a database hiccup here shows "unknown", not an error page.
+    const whatsapp = await deps.whatsappStatus(req.user.id).catch((err) => {
+      logger.warn({ err: { message: (err as Error).message } }, 'could not read the WhatsApp link for /api/me');
+      return null;
+    });
+    res.json({ user: req.user, csrfToken: auth.csrfToken(req), whatsapp });
   });
 
   return router;

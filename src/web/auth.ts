@@ -67,7 +67,8 @@ export function createWebAuth(deps: AuthDeps): WebAuth {
   async function signIn(u: { id: string; name: string | null; email: string | null; picture: string | null; googleSub?: string; demo: boolean }): Promise<WebUser> {
     const { created } = await users.upsert({ id: u.id, channel: 'web', displayName: u.name, email: u.email, googleSub: u.googleSub ?? null });
     // Idempotent; run on every sign-in so a crash between the two writes cannot leave a user without data.
-    const profileCreated = await credit.ensureDummyProfile(u.id);
+    // Only where demo profiles are allowed (DUMMY_CREDIT_PROFILES; off in production by default).
+    const profileCreated = config.identity.dummyProfiles ? await credit.ensureDummyProfile(u.id) : false;
     logger.info({ module: 'web', userId: u.id, newUser: created, dummyProfile: profileCreated }, `🔐 Web sign-in for user ${u.id}`);
     return { id: u.id, name: u.name, email: u.email, picture: u.picture, demo: u.demo };
   }

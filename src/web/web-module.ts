@@ -12,6 +12,7 @@ import { createChatRouter } from './chat-router';
 import { createChatService } from './chat-service';
 import { createDatabaseRateLimitStore } from './rate-limit-store';
 import { createSessionMiddleware } from './session-store';
+import { createLinkRouter } from '../identity/link-router';
 
 const PUBLIC_DIR = path.join(__dirname, 'public');
 // Served from node_modules: the machine (and many users' networks) cannot reach a CDN.
@@ -73,8 +74,14 @@ export function createWebModule(deps: AppDeps, opts: { clock?: () => number } = 
     strictTransportSecurity: config.production,
   }));
   // Sessions only where they are used: the page's static files and other modules never touch the store.
-  router.use(['/auth', '/api/me', '/api/chat'], sessions.middleware, auth.passport.initialize(), auth.passport.session());
-  router.use(createAuthRouter({ auth, chatLogger: deps.chatLogger, logger, production: config.production }));
+  router.use(['/auth', '/api/me', '/api/chat', '/api/link'], sessions.middleware, auth.passport.initialize(), auth.passport.session());
+  router.use(createAuthRouter({
+    auth, chatLogger: deps.chatLogger, logger, production: config.production, whatsappStatus: (id) => deps.identity.status(id),
+  }));
+  router.use(createLinkRouter({
+    identity: deps.identity, requireLogin: auth.requireLogin, requireCsrf: auth.requireCsrf, logger,
+    sandboxPath: config.whatsapp.enabled && config.whatsapp.sandbox ? '/sandbox' : null,
+  }));
   router.use(createChatRouter({ auth, chat, rateLimit: limiter }));
   for (const [route, file] of Object.entries(VENDOR)) router.get(route, (_req, res) => res.sendFile(file, { maxAge: '1d' }));
   router.use(express.static(PUBLIC_DIR, { index: 'index.html' }));

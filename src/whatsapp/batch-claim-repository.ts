@@ -2,6 +2,7 @@
 // the pending messages, read the recent history, and apply the per-phone rate limit, for any number
 // of conversations in one statement (issue 8: round trips, not JavaScript, bound the dispatch rate).
 import type { Database } from '../db/database';
+import { senderResolutionSql, type SenderSource } from '../identity/identity-repository';
 import { RATE_WINDOW_MS, type BatchMessage, type ClaimedBatch } from './message-buffer';
 
 /** History messages read with each claim (the history repository's default). */
@@ -21,8 +22,11 @@ export function createBatchClaimRepository(deps: { db: Database; /** 0 = no limi
     // One statement for any number of due conversations (issue 8: round trips dominate dispatch):
     // take the leases, open a batch per conversation (a pre-allocated id) or resume the open one
     // (attempts + 1), attach the pending messages to a new batch, and read the recent history.
-    // xmax = 0 tells an inserted batch row from a resumed one.
+    // xmax = 0 tells an inserted batch row from a resumed one. Who the sender is answered as (a
+    // linked account, a company customer, or the number itself) is decided in the same statement,
+    // by the identity module's rule, and the history read is that user's (shared with the web chat).
     type Row = { conversation_key: string; recipient: string; phone: string | null; bsuid: string | null; profile_name: string | null; user_ready: boolean;
+      who: [string, SenderSource] | null;
       id: number; attempts: number; reply_parts: string[] | null; reply_meta: Record<string, unknown> | null; parts_sent: number; fresh: boolean;
       rate_window_start: Date | string | null; rate_window_used: number; rate_notice_window: Date | string | null;
       messages: { wamid: string; type: string; content: string; sent_at: string; seq?: number }[] | null;
@@ -44,7 +48,7 @@ export function createBatchClaimRepository(deps: { db: Database; /** 0 = no limi
          WHERE b.fresh AND i.conversation_key = b.conversation_key AND i.batch_id IS NULL AND i.starts_turn
          RETURNING i.batch_id, i.wamid, i.type, i.content, i.sent_at, i.seq
        )
-       SELECT c.conversation_key, c.recipient, c.phone, c.bsuid, c.profile_name, c.user_ready,
+       SELECT c.conversation_key, c.recipient, c.phone, c.bsuid, c.profile_name, c.user_ready, r.who,
               c.rate_window_start, c.rate_window_used, c.rate_notice_window,
               b.id, b.attempts, b.reply_parts, b.reply_meta, b.parts_sent, b.fresh,
               COALESCE(
@@ -52,8 +56,10 @@ export function createBatchClaimRepository(deps: { db: Database; /** 0 = no limi
                 (SELECT json_agg(json_build_object('wamid', wamid, 'type', type, 'content', content, 'sent_at', sent_at) ORDER BY sent_at, seq) FROM whatsapp_inbound WHERE batch_id = b.id)
               ) AS messages,
               (SELECT json_agg(json_build_object('role', role, 'content', content, 'created_at', created_at, 'channel', channel) ORDER BY id)
-               FROM (SELECT id, role, content, created_at, channel FROM conversation_messages WHERE user_id = c.conversation_key ORDER BY id DESC LIMIT $5) h) AS history
-       FROM c JOIN b ON b.id = c.open_batch_id`,
+               FROM (SELECT id, role, content, created_at, channel FROM conversation_messages
+                     WHERE user_id = COALESCE(r.who[1], c.conversation_key) ORDER BY id DESC LIMIT $5) h) AS history
+       FROM c JOIN b ON b.id = c.open_batch_id
+       CROSS JOIN LATERAL (SELECT ${senderResolutionSql('c.phone', 'c.bsuid')} AS who) r`,
       [keys, owner, new Date(nowMs + leaseMs), now, HISTORY_LIMIT], { name: 'whatsapp-claim' });
     const out: ClaimedBatch[] = [];
     const empty: Row[] = [];
@@ -94,7 +100,8 @@ export function createBatchClaimRepository(deps: { db: Database; /** 0 = no limi
         if (!limited.length) continue;
       }
       out.push({
-        id: row.id, key: row.conversation_key, recipient: row.recipient, phone: row.phone, bsuid: row.bsuid, profileName: row.profile_name,
+        id: row.id, key: row.conversation_key, userId: row.who?.[0] ?? row.conversation_key, sender: row.who?.[1] ?? 'number',
+        recipient: row.recipient, phone: row.phone, bsuid: row.bsuid, profileName: row.profile_name,
         userReady: row.user_ready, attempts: row.attempts, replyParts: row.reply_parts, replyMeta: row.reply_meta, partsSent: row.parts_sent,
         messages,
         history: (row.history ?? []).map((h) => ({ role: h.role, text: h.content, at: new Date(h.created_at), channel: h.channel })),

@@ -31,8 +31,8 @@ const SQL = `WITH v0 AS (
     FROM v WHERE wb.id = v.id
   ), h AS (
     INSERT INTO conversation_messages (user_id, channel, role, content, created_at)
-    SELECT h.key, 'whatsapp', h.role, h.content, h.at
-    FROM jsonb_to_recordset($2::jsonb) AS h(key text, role text, content text, at timestamptz, i int)
+    SELECT h.user_id, 'whatsapp', h.role, h.content, h.at
+    FROM jsonb_to_recordset($2::jsonb) AS h(key text, user_id text, role text, content text, at timestamptz, i int)
     WHERE h.key IN (SELECT key FROM v) ORDER BY h.i
   )
   UPDATE whatsapp_conversations c SET open_batch_id = NULL, lease_owner = NULL, lease_until = NULL,
@@ -59,7 +59,9 @@ export function createBatchFinishRepository(deps: { db: Database }): BatchFinish
       };
     });
     let i = 0; // the rows' ids follow this order: the history reads by id
-    const history = items.flatMap(({ batch, outcome }) => (outcome.history ?? []).map((h) => ({ key: batch.key, role: h.role, content: h.content, at: h.at.toISOString(), i: i++ })));
+    const history = items.flatMap(({ batch, outcome }) => (outcome.history ?? []).map((h) => ({
+      key: batch.key, user_id: outcome.userId ?? batch.userId, role: h.role, content: h.content, at: h.at.toISOString(), i: i++,
+    })));
     const r = await db.query<{ conversation_key: string; due_at: Date | null }>(SQL, [JSON.stringify(batches), JSON.stringify(history)], { name: 'whatsapp-finish' });
     return new Map(r.rows.map((row) => [row.conversation_key, row.due_at]));
   }

@@ -4,6 +4,7 @@
 import type { AiResponder, AiTurnResult } from '../ai/types';
 import type { ChatLogger } from '../chatlog/types';
 import type { HistoryRepository } from '../conversation/history-repository';
+import type { LinkCodeHandler } from '../identity/link-code-handler';
 import type { Logger } from '../shared/logger';
 import { markdownToWhatsApp, splitMessage } from './format-message';
 import { GraphApiError, type GraphClient } from './graph-client';
@@ -20,6 +21,8 @@ export interface BatchServiceDeps {
   graph: GraphClient;
   ai: AiResponder;
   history: HistoryRepository;
+  /** Messages carrying a link code link the sender and get a fixed answer instead of an AI turn. */
+  identity: LinkCodeHandler;
   chatLogger: ChatLogger;
   logger: Logger;
   clock: () => number;
@@ -92,8 +95,9 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
     const started = clock();
     const last = b.messages[b.messages.length - 1];
     let parts = b.replyParts;
-    let meta = b.replyMeta as (AiTurnResult & Record<string, unknown>) | null;
+    let meta = b.replyMeta as (TurnMeta & Record<string, unknown>) | null;
     let userReady = parts !== null;
+    let userId = b.userId;
     let typedAt = clock();
     const keepAlive = setInterval(() => {
       buffer.renewLease(b.key, owner, clock() + leaseMs).catch(() => {});
@@ -109,13 +113,33 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
         const typing = last ? graph.markReadAndTyping(last.wamid).catch((err) => log.warn({ err: { message: (err as Error).message } }, 'could not mark as read')) : null;
         if (!b.userReady && !ready.has(b.key)) await ensureUser({ key: b.key, phone: b.phone, bsuid: b.bsuid, profileName: b.profileName });
         userReady = true;
-        const history = b.history ?? await deps.history.recent(b.key);
-        const result = await deps.ai.reply({ userId: b.key, channel: 'whatsapp', messages: b.messages.map((m) => m.content), history, userName: b.profileName });
-        parts = splitMessage(markdownToWhatsApp(result.text));
-        if (!parts.length) throw new GaveUp('the AI returned an empty reply');
-        meta = { ...result };
+        const texts = b.messages.map((m) => m.content);
+        const link = await deps.identity.handleLinkCodes({ key: b.key, phone: b.phone, bsuid: b.bsuid }, texts);
+        let history = b.history;
+        let sender = b.sender;
+        if (link.linkedTo && link.linkedTo !== userId) {
+          userId = link.linkedTo;
+          sender = 'link';
+          history = await deps.history.recent(userId);
+        }
+        const turn = link.remaining.map((i) => b.messages[i]);
+        parts = [...link.replies];
+        // Kept with the reply only when it differs from the plain case (every message, the claim's user).
+        const extra = { ...(turn.length < texts.length ? { turn: turn.map((m) => m.wamid) } : {}), ...(userId !== b.userId ? { userId } : {}) };
+        meta = { ...placeholderMeta(''), ...extra };
+        if (turn.length) {
+          const result = await deps.ai.reply({ userId, channel: 'whatsapp', messages: turn.map((m) => m.content), history: history ?? await deps.history.recent(userId), userName: b.profileName, sender });
+          const answer = splitMessage(markdownToWhatsApp(result.text));
+          if (!answer.length) throw new GaveUp('the AI returned an empty reply');
+          parts.push(...answer);
+          meta = { ...result, ...extra };
+        }
         await typing;
       }
+      // The messages the AI answered (a link code is not a question) and whose history they join.
+      const turnIds = meta?.turn ? new Set(meta.turn) : null;
+      const asked = turnIds ? b.messages.filter((m) => turnIds.has(m.wamid)) : b.messages;
+      userId = meta?.userId ?? userId;
       const fresh = b.replyParts === null;
       let lastPart: { messageId: string; reply?: { parts: string[]; meta: Record<string, unknown> } } | undefined;
       for (let i = b.partsSent; i < parts.length; i++) {
@@ -128,16 +152,20 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
         if (i === parts.length - 1) lastPart = { messageId, reply };
         else await persist(b, () => buffer.recordPartSent(b.id, messageId, reply));
       }
-      log.info({ userId: b.key, batchId: b.id, messages: b.messages.length, parts: parts.length, ms: clock() - started }, `✅ Message sent to ${b.recipient}`);
-      const replyText = meta?.text ?? parts.join('\n\n');
+      if (parts.length) log.info({ userId: b.key, batchId: b.id, messages: b.messages.length, parts: parts.length, ms: clock() - started }, `✅ Message sent to ${b.recipient}`);
+      const replyText = meta?.text || parts.join('\n\n');
       const next = await persist(b, () => buffer.finish(b, owner, {
-        status: 'sent', lastPart,
-        history: [...b.messages.map((m) => ({ role: 'user' as const, content: m.content, at: m.sentAt })), { role: 'assistant' as const, content: replyText, at: new Date(clock()) }],
+        status: 'sent', lastPart, userId,
+        history: asked.length
+          ? [...asked.map((m) => ({ role: 'user' as const, content: m.content, at: m.sentAt })), { role: 'assistant' as const, content: replyText, at: new Date(clock()) }]
+          : [],
       }, clock()));
-      deps.chatLogger.logTurn({
-        userId: b.key, channel: 'whatsapp', userMessages: b.messages.map((m) => ({ text: m.content, at: m.sentAt })),
-        reply: { ...(meta ?? placeholderMeta(replyText)), text: replyText, at: new Date(clock()) },
-      });
+      if (asked.length) {
+        deps.chatLogger.logTurn({
+          userId: b.key, channel: 'whatsapp', userMessages: asked.map((m) => ({ text: m.content, at: m.sentAt })),
+          reply: { ...(meta ?? placeholderMeta(replyText)), text: replyText, at: new Date(clock()) },
+        });
+      }
       if (next) schedule([{ key: b.key, dueAt: next }]);
       await handleLimited(limitedDeps, b);
     } catch (err) {
@@ -198,6 +226,9 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
 }
 
 class GaveUp extends Error {}
+
+/** What is kept with a reply so a resumed batch finishes it the same way. */
+type TurnMeta = AiTurnResult & { turn?: string[]; userId?: string };
 
 function placeholderMeta(text: string): AiTurnResult {
   return { text, kind: 'placeholder', model: null, promptTokens: null, completionTokens: null, latencyMs: 0, sources: [] };

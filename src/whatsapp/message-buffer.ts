@@ -17,6 +17,9 @@ export interface BatchMessage { wamid: string; type: string; content: string; se
 export interface ClaimedBatch {
   id: number;
   key: string;
+  /** The user the sender is answered as (identity/): a linked account, a company customer, or `key`. */
+  userId: string;
+  sender: 'link' | 'customer' | 'number';
   recipient: string;
   phone: string | null;
   bsuid: string | null;
@@ -48,8 +51,10 @@ export interface FinishOutcome {
   error?: string;
   /** The last part, sent just now: recorded by the same statement (with the reply when it is the first part). */
   lastPart?: { messageId: string; reply?: { parts: string[]; meta: Record<string, unknown> } };
-  /** Appended to conversation_messages by the same statement. */
+  /** Appended to conversation_messages (of `userId`, else the batch's user) by the same statement. */
   history?: { role: 'user' | 'assistant'; content: string; at: Date }[];
+  /** Whose history the turn goes to, when it differs from the claim's (a link made by this batch). */
+  userId?: string;
 }
 
 /** The rate-limit window (WHATSAPP_RATE_LIMIT_PER_MINUTE counts per this much time). */

@@ -10,6 +10,7 @@ import type { UserRepository } from '../users/user-repository';
 import { whatsappUserId } from '../users/user-repository';
 import type { CreditRepository } from '../credit/credit-repository';
 import type { ChatLogger } from '../chatlog/types';
+import type { IdentityService } from '../identity/identity-service';
 
 export function conversationKey(sender: { phone: string | null; bsuid: string | null }): string {
   return whatsappUserId({ phone: sender.phone, bsuid: sender.bsuid });
@@ -18,7 +19,11 @@ export function conversationKey(sender: { phone: string | null; bsuid: string | 
 export interface WhatsAppSession { userId: string; profileName: string | null; startedAt: Date; lastActivityAt: Date; messageCount: number; pending: boolean }
 
 export interface SessionService {
-  /** Creates the user (and the dummy credit profile) on first contact; refreshes the name later. */
+  /**
+   * First contact: creates the number's own user row and finds who the sender is. A linked number or
+   * a company customer gets the number's earlier conversation moved to their account; an unknown
+   * number gets a generated demo profile only where DUMMY_CREDIT_PROFILES allows it.
+   */
   ensureUser(s: { userId: string; phone: string | null; bsuid: string | null; profileName: string | null }): Promise<{ created: boolean }>;
   activeSessions(nowMs: number): Promise<WhatsAppSession[]>;
   /** Closes sessions idle longer than the timeout; returns how many. */
@@ -27,6 +32,7 @@ export interface SessionService {
 
 export function createSessionService(deps: {
   db: Database; users: UserRepository; credit: CreditRepository; chatLogger: ChatLogger; logger: Logger; timeoutMinutes: number;
+  identity: IdentityService; dummyProfiles: boolean;
 }): SessionService {
   const { db, users, credit } = deps;
   const timeoutMs = deps.timeoutMinutes * 60_000;
@@ -42,9 +48,16 @@ export function createSessionService(deps: {
         if ((err as { code?: string }).code !== '23505') throw err;
         ({ created } = await users.upsert(base));
       }
+      const who = await deps.identity.resolve({ key: s.userId, phone: s.phone, bsuid: s.bsuid });
+      let profile = false;
+      if (who.source !== 'number') await deps.identity.adopt(s.userId, who.userId);
       // Idempotent (ON CONFLICT DO NOTHING), so a crash between the two calls is repaired next turn.
-      await credit.ensureDummyProfile(s.userId);
-      if (created) deps.logger.info({ module: 'whatsapp', userId: s.userId }, `👤 New WhatsApp user ${s.userId}: dummy credit profile created`);
+      else if (deps.dummyProfiles) profile = await credit.ensureDummyProfile(s.userId);
+      if (created) {
+        const what = who.source === 'link' ? `answered as linked account ${who.userId}` : who.source === 'customer' ? `answered as customer ${who.userId}`
+          : profile ? 'dummy credit profile created' : 'no credit report linked';
+        deps.logger.info({ module: 'whatsapp', userId: s.userId, answeredAs: who.userId, source: who.source }, `👤 New WhatsApp user ${s.userId}: ${what}`);
+      }
       return { created };
     },
     async activeSessions(nowMs) {

@@ -38,14 +38,16 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
   const buffer = createMessageBuffer({ db, rateLimitPerMinute: config.whatsapp.rateLimitPerMinute });
   const sessions = createSessionService({
     db, users: deps.users, credit: deps.credit, chatLogger: deps.chatLogger, logger, timeoutMinutes: config.whatsapp.sessionTimeoutMinutes,
+    identity: deps.identity, dummyProfiles: config.identity.dummyProfiles,
   });
   const graph = credentials ? createGraphClient({
     credentials, logger, timeoutMs: config.meta.timeoutMs, retryBaseMs: opts.graphRetryBaseMs, maxRetryMs: opts.graphMaxRetryMs,
     onError: (info) => state.recordGraphError(info),
   }) : null;
+  if (graph) deps.notices.attach((to, text) => graph.sendText(to, text));
   const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   const batches = graph ? createBatchService({
-    buffer, sessions, graph, ai: deps.ai, history: deps.history, chatLogger: deps.chatLogger, logger, clock, owner,
+    buffer, sessions, graph, ai: deps.ai, history: deps.history, identity: deps.identity, chatLogger: deps.chatLogger, logger, clock, owner,
     sweepMs: opts.sweepMs ?? config.whatsapp.sweepMs, leaseMs: opts.leaseMs ?? config.whatsapp.leaseMs,
     rateLimitPerMinute: config.whatsapp.rateLimitPerMinute,
   }) : null;

@@ -25,7 +25,7 @@ describe('credit summary for the prompt', () => {
     expect(text).toContain(`Skor: ${i.credit_score} (${i.score_band})`);
     expect(text).toContain(`Utilisasi kartu kredit/paylater: ${Number(i.utilization_pct)}%`);
     expect(text).toContain(`kolektibilitas terburuk: ${i.worst_collectibility}`);
-    expect(text).toMatch(/DATA CONTOH \(dummy\)/);
+    expect(text).toMatch(/DATA CONTOH untuk demo/);
     for (const t of report.tradelines.filter((x) => x.status === 'active')) expect(text).toContain(t.account_ref);
     expect(text).toMatch(/Keterlambatan 12 bulan terakhir \(\d+\):\n- 2026-\d\d .+: \d+ hari \(kol [2-5]\)/);
     expect(estimateTokens(text)).toBeLessThan(500);

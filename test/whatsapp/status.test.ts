@@ -82,7 +82,7 @@ describe('WhatsApp operator endpoints', () => {
       await new Promise((r) => setTimeout(r, 200));
       await w.database.db.query("UPDATE whatsapp_conversations SET last_inbound_at = now() - interval '2 minutes'");
       // The hourly cleanup, run now (the module starts it at boot and every hour).
-      const closed = await createSessionService({ ...w.deps, timeoutMinutes: 1 }).closeInactive(Date.now());
+      const closed = await createSessionService({ ...w.deps, timeoutMinutes: 1, dummyProfiles: true }).closeInactive(Date.now());
       expect(closed).toBe(1);
       const s = await request(w.app).get('/api/whatsapp/status').expect(200);
       expect(s.body.sessions.activeSessions).toBe(0);
