@@ -17,7 +17,7 @@ export function createIdentityModule(deps: AppDeps, opts: { clock?: () => number
     .catch((err) => logger.warn({ module: 'identity', err: { message: (err as Error).message } }, 'could not delete expired link codes'));
   return {
     name: 'identity',
-    router: createOperatorLinkRouter({ identity: deps.identity, admin: requireAdmin(config.adminToken), logger }),
+    router: createOperatorLinkRouter({ identity: deps.identity, admin: requireAdmin(config.adminToken) }),
     start() {
       void cleanup();
       timer = setInterval(() => void cleanup(), everyMs).unref();

@@ -3,20 +3,17 @@
 //   DELETE /api/link/whatsapp  → { whatsapp: { linked: false, phone: null } }
 // The user id always comes from the session, never from the request.
 import express, { Router, type RequestHandler } from 'express';
-import type { Logger } from '../shared/logger';
 import type { IdentityService } from './identity-service';
 import { languageFrom } from './identity-texts';
-import { storageUnavailable } from './storage-error';
 
 export function createLinkRouter(deps: {
-  identity: IdentityService; requireLogin: RequestHandler; requireCsrf: RequestHandler; logger: Logger;
+  identity: IdentityService; requireLogin: RequestHandler; requireCsrf: RequestHandler;
   /** Outside production with the sandbox on: a link that opens the sandbox with the text filled in. */
   sandboxPath: string | null;
 }): Router {
   const { identity } = deps;
   const router = Router();
   const json = express.json({ limit: '4kb' });
-  const guard = storageUnavailable(deps.logger);
 
   router.post('/api/link/whatsapp', deps.requireLogin, json, deps.requireCsrf, async (req, res, next) => {
     try {
@@ -24,14 +21,14 @@ export function createLinkRouter(deps: {
       const code = await identity.requestCode(req.user!.id, lang);
       const sandboxUrl = deps.sandboxPath ? `${deps.sandboxPath}?text=${encodeURIComponent(code.text)}` : undefined;
       res.set('Cache-Control', 'no-store').json({ ...code, ...(sandboxUrl ? { sandboxUrl } : {}) });
-    } catch (err) { next(guard(err)); }
+    } catch (err) { next(err); }
   });
 
   router.delete('/api/link/whatsapp', deps.requireLogin, deps.requireCsrf, async (req, res, next) => {
     try {
       await identity.unlinkUser(req.user!.id);
       res.set('Cache-Control', 'no-store').json({ whatsapp: { linked: false, phone: null } });
-    } catch (err) { next(guard(err)); }
+    } catch (err) { next(err); }
   });
 
   return router;

@@ -4,15 +4,12 @@
 //   DELETE /api/whatsapp/links/{phone}  → 200, 404 when not linked
 import express, { Router, type RequestHandler } from 'express';
 import { AppError } from '../shared/errors';
-import type { Logger } from '../shared/logger';
 import type { IdentityService } from './identity-service';
 import { maskPhone } from './link-code';
-import { storageUnavailable } from './storage-error';
 
-export function createOperatorLinkRouter(deps: { identity: IdentityService; admin: RequestHandler; logger: Logger }): Router {
+export function createOperatorLinkRouter(deps: { identity: IdentityService; admin: RequestHandler }): Router {
   const { identity, admin } = deps;
   const router = Router();
-  const guard = storageUnavailable(deps.logger);
   const path = '/api/whatsapp/links/:phone';
 
   router.put(path, admin, express.json({ limit: '4kb' }), async (req, res, next) => {
@@ -21,7 +18,7 @@ export function createOperatorLinkRouter(deps: { identity: IdentityService; admi
       if (typeof userId !== 'string') throw new AppError('invalid-user-id', 400, 'Send { "userId": "<existing user id>" } as JSON');
       const r = await identity.operatorLink(String(req.params.phone), userId);
       res.json({ phone: r.phone, userId: r.userId, linked: true, changed: r.changed });
-    } catch (err) { next(guard(err)); }
+    } catch (err) { next(err); }
   });
 
   router.get(path, admin, async (req, res, next) => {
@@ -32,14 +29,14 @@ export function createOperatorLinkRouter(deps: { identity: IdentityService; admi
       }
       res.json({ phone: r.phone, masked: maskPhone(r.phone), userId: r.link.user_id, linked: true, linkedBy: r.link.linked_by,
         linkedAt: new Date(r.link.created_at).toISOString(), resolvesTo: r.resolvesTo });
-    } catch (err) { next(guard(err)); }
+    } catch (err) { next(err); }
   });
 
   router.delete(path, admin, async (req, res, next) => {
     try {
       const r = await identity.operatorUnlink(String(req.params.phone));
       res.json({ phone: r.phone, userId: r.userId, linked: false });
-    } catch (err) { next(guard(err)); }
+    } catch (err) { next(err); }
   });
 
   return router;

@@ -79,7 +79,7 @@ export function createWebModule(deps: AppDeps, opts: { clock?: () => number } = 
     auth, chatLogger: deps.chatLogger, logger, production: config.production, whatsappStatus: (id) => deps.identity.status(id),
   }));
   router.use(createLinkRouter({
-    identity: deps.identity, requireLogin: auth.requireLogin, requireCsrf: auth.requireCsrf, logger,
+    identity: deps.identity, requireLogin: auth.requireLogin, requireCsrf: auth.requireCsrf,
     sandboxPath: config.whatsapp.enabled && config.whatsapp.sandbox ? '/sandbox' : null,
   }));
   router.use(createChatRouter({ auth, chat, rateLimit: limiter }));
