@@ -5,6 +5,7 @@
 // Linking moves what the number said before into the account's history (one conversation) and
 // deletes a demo profile generated for the number. Links and codes live in the database, so
 // several instances behave as one.
+import QRCode from 'qrcode';
 import type { Database } from '../db/database';
 import type { Logger } from '../shared/logger';
 import { AppError } from '../shared/errors';
@@ -23,7 +24,7 @@ export interface IdentityService extends LinkCodeHandler {
   resolve(sender: WhatsAppSender): Promise<ResolvedSender>;
   /** Moves a number's earlier conversation into the account it now resolves to. */
   adopt(fromUserId: string, toUserId: string): Promise<void>;
-  requestCode(userId: string, lang: Lang): Promise<{ code: string; text: string; url: string | null; expiresAt: string }>;
+  requestCode(userId: string, lang: Lang): Promise<{ code: string; text: string; url: string | null; qr: string | null; expiresAt: string }>;
   status(userId: string): Promise<{ linked: boolean; phone: string | null }>;
   unlinkUser(userId: string): Promise<boolean>;
   operatorLink(phone: string, userId: string): Promise<{ phone: string; userId: string; changed: boolean }>;
@@ -75,8 +76,10 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
       await repo.saveCode(userId, hashCode(code), lang, expiresAt);
       const text = IDENTITY_TEXTS[lang].codeMessage(displayCode(code));
       const url = deps.displayPhone ? `https://wa.me/${deps.displayPhone}?text=${encodeURIComponent(text)}` : null;
+      // A phone camera opens WhatsApp with the text filled in: the easiest path from a desktop browser.
+      const qr = url ? `data:image/svg+xml;base64,${Buffer.from(await QRCode.toString(url, { type: 'svg', margin: 1 })).toString('base64')}` : null;
       log.info({ userId }, 'WhatsApp link code created');
-      return { code: displayCode(code), text, url, expiresAt: expiresAt.toISOString() };
+      return { code: displayCode(code), text, url, qr, expiresAt: expiresAt.toISOString() };
     },
     async status(userId) {
       const link = await repo.linkOfUser(userId);

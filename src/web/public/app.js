@@ -3,7 +3,31 @@
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
-  const state = { csrf: null, user: null, busy: false };
+  const state = { csrf: null, user: null, busy: false, whatsapp: null, poll: null };
+
+  // The link panel's texts. Bahasa Indonesia unless the browser prefers English.
+  const LANG = /^en\b/i.test(navigator.language || '') && !/^(id|in)\b/i.test(navigator.language || '') ? 'en' : 'id';
+  const LINK_TEXT = {
+    id: {
+      open: 'Hubungkan WhatsApp', linkedButton: (p) => `WhatsApp ✓ ${p || ''}`.trim(), title: 'Hubungkan WhatsApp',
+      intro: 'Dengan menghubungkan WhatsApp, pertanyaan Anda di WhatsApp dijawab dengan data kredit akun ini, dan percakapan di web dan WhatsApp menjadi satu.',
+      codeLabel: 'Kode Anda:', sendLabel: 'Kirim pesan ini dari WhatsApp Anda ke nomor kami:', openWa: 'Buka WhatsApp', sandbox: 'Coba di sandbox WhatsApp',
+      copy: 'Salin pesan', copied: 'Tersalin ✓', renew: 'Buat kode baru', close: 'Tutup',
+      expiry: (t) => `Kode berlaku sampai ${t} dan hanya bisa dipakai sekali.`, waiting: 'Menunggu pesan Anda di WhatsApp…',
+      linked: (p) => `WhatsApp ${p || ''} terhubung dengan akun ini.`, unlink: 'Putuskan WhatsApp', unlinkConfirm: 'Putuskan WhatsApp dari akun ini?',
+      failed: 'Kode belum bisa dibuat. Silakan coba lagi.', channel: 'via WhatsApp',
+    },
+    en: {
+      open: 'Link WhatsApp', linkedButton: (p) => `WhatsApp ✓ ${p || ''}`.trim(), title: 'Link WhatsApp',
+      intro: 'Once WhatsApp is linked, your questions on WhatsApp are answered with this account\'s credit data, and the web and WhatsApp conversations become one.',
+      codeLabel: 'Your code:', sendLabel: 'Send this message from your WhatsApp to our number:', openWa: 'Open WhatsApp', sandbox: 'Try it in the WhatsApp sandbox',
+      copy: 'Copy message', copied: 'Copied ✓', renew: 'New code', close: 'Close',
+      expiry: (t) => `The code is valid until ${t} and works once.`, waiting: 'Waiting for your WhatsApp message…',
+      linked: (p) => `WhatsApp ${p || ''} is linked to this account.`, unlink: 'Unlink WhatsApp', unlinkConfirm: 'Unlink WhatsApp from this account?',
+      failed: 'The code could not be created. Please try again.', channel: 'via WhatsApp',
+    },
+  };
+  const LT = LINK_TEXT[LANG];
 
   const SIGNIN_MESSAGES = {
     failed: 'Google sign-in did not work. Please try again.',
@@ -51,6 +75,12 @@
   function addMessage(role, text, opts) {
     const li = document.createElement('li');
     li.className = 'msg ' + role + (opts && opts.error ? ' msg-error' : '');
+    if (opts && opts.channel === 'whatsapp') {
+      const tag = document.createElement('span');
+      tag.className = 'channel-tag';
+      tag.textContent = LT.channel;
+      li.appendChild(tag);
+    }
     const body = document.createElement('div');
     body.className = 'body';
     if (role === 'assistant' && !(opts && opts.error)) renderMarkdown(body, text);
@@ -95,6 +125,8 @@
     state.user = null; state.csrf = null;
     $('who').hidden = true;
     $('chat').hidden = true;
+    $('link').hidden = true;
+    stopPolling();
     clearMessages();
     $('signin').hidden = false;
     if (message) showError(message);
@@ -109,7 +141,7 @@
     const r = await api('GET', '/api/chat/history');
     clearMessages();
     if (!r.ok) { showError(errorText(r, 'Your earlier messages could not be loaded.')); return; }
-    for (const m of r.data.messages) addMessage(m.role, m.text);
+    for (const m of r.data.messages) addMessage(m.role, m.text, { channel: m.channel });
     if (!r.data.messages.length) {
       addMessage('assistant', 'Hello! I can explain your credit report: your score, your loans and cards, late payments, and how to improve. What would you like to know?');
     }
@@ -122,6 +154,7 @@
     const me = await api('GET', '/api/me');
     if (me.ok) {
       setSignedIn(me.data.user, me.data.csrfToken);
+      showWhatsApp(me.data.whatsapp);
       await loadHistory();
       $('question').focus();
     } else {
@@ -178,8 +211,87 @@
     const r = await api('POST', '/auth/demo', { name: $('demo-name').value });
     if (!r.ok) { showError(errorText(r, 'Demo sign-in did not work. Please try again.')); return; }
     setSignedIn(r.data.user, r.data.csrfToken);
+    const me = await api('GET', '/api/me');
+    showWhatsApp(me.ok ? me.data.whatsapp : null);
     await loadHistory();
     $('question').focus();
+  });
+
+  // ---- Link WhatsApp: a code the person sends from WhatsApp; the page watches /api/me for the link.
+  function showWhatsApp(whatsapp) {
+    state.whatsapp = whatsapp || null;
+    const linked = Boolean(whatsapp && whatsapp.linked);
+    $('link-open').textContent = linked ? LT.linkedButton(whatsapp.phone) : LT.open;
+    $('link-linked').hidden = !linked;
+    if (linked) {
+      $('link-linked-text').textContent = LT.linked(whatsapp.phone);
+      $('link-new').hidden = true;
+      stopPolling();
+    }
+  }
+
+  function stopPolling() { if (state.poll) { clearInterval(state.poll); state.poll = null; } }
+
+  async function newCode() {
+    $('link-error').hidden = true;
+    const r = await api('POST', '/api/link/whatsapp', { language: LANG });
+    if (!r.ok) { $('link-error').textContent = errorText(r, LT.failed); $('link-error').hidden = false; return; }
+    const c = r.data;
+    $('link-intro').textContent = LT.intro;
+    $('link-code-label').textContent = LT.codeLabel;
+    $('link-code').textContent = c.code;
+    $('link-send-label').textContent = LT.sendLabel;
+    $('link-text').textContent = c.text;
+    $('link-wa').hidden = !c.url;
+    if (c.url) { $('link-wa').href = c.url; $('link-wa').textContent = LT.openWa; }
+    $('link-sandbox').hidden = !c.sandboxUrl;
+    if (c.sandboxUrl) { $('link-sandbox').href = c.sandboxUrl; $('link-sandbox').textContent = LT.sandbox; }
+    $('link-qr').hidden = !c.qr;
+    if (c.qr) { $('link-qr').src = c.qr; $('link-qr').alt = c.url; }
+    $('link-copy').textContent = LT.copy;
+    const until = new Date(c.expiresAt).toLocaleTimeString(LANG === 'id' ? 'id-ID' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
+    $('link-expiry').textContent = `${LT.expiry(until)} ${LT.waiting}`;
+    $('link-renew').textContent = LT.renew;
+    $('link-new').hidden = false;
+    stopPolling();
+    const stopAt = Date.parse(c.expiresAt);
+    state.poll = setInterval(() => {
+      if (Date.now() > stopAt || $('link').hidden) { stopPolling(); return; }
+      checkLinked();
+    }, 3000);
+  }
+
+  async function checkLinked() {
+    const me = await api('GET', '/api/me');
+    if (me.ok && me.data.whatsapp && me.data.whatsapp.linked && !(state.whatsapp && state.whatsapp.linked)) {
+      showWhatsApp(me.data.whatsapp);
+      await loadHistory();
+    }
+  }
+  // Back from WhatsApp (another tab or app): background timers are slowed, so look at once.
+  document.addEventListener('visibilitychange', () => { if (!document.hidden && state.poll) checkLinked(); });
+
+  $('link-title').textContent = LT.title;
+  $('link-close').textContent = LT.close;
+  $('link-unlink').textContent = LT.unlink;
+  $('link-open').textContent = LT.open;
+  $('link-open').addEventListener('click', async () => {
+    const panel = $('link');
+    panel.hidden = !panel.hidden;
+    if (panel.hidden) { stopPolling(); return; }
+    if (!(state.whatsapp && state.whatsapp.linked)) await newCode();
+  });
+  $('link-close').addEventListener('click', () => { $('link').hidden = true; stopPolling(); });
+  $('link-renew').addEventListener('click', () => newCode());
+  $('link-copy').addEventListener('click', async () => {
+    try { await navigator.clipboard.writeText($('link-text').textContent); $('link-copy').textContent = LT.copied; } catch { /* the text stays visible to copy by hand */ }
+  });
+  $('link-unlink').addEventListener('click', async () => {
+    if (!window.confirm(LT.unlinkConfirm)) return;
+    const r = await api('DELETE', '/api/link/whatsapp');
+    if (!r.ok) { $('link-error').textContent = errorText(r, LT.failed); $('link-error').hidden = false; return; }
+    showWhatsApp(r.data.whatsapp);
+    await newCode();
   });
 
   $('signout').addEventListener('click', async () => {

@@ -222,5 +222,7 @@
     $('close-panel').addEventListener('click', function () { toggle(false); });
     setInterval(renderBuffer, 1000);
     switchPhone();
+    // Opened from the web chat's "Link WhatsApp" panel: the message with the code is ready to send.
+    if (params.get('text')) { $('text').value = params.get('text').slice(0, 4096); $('text').focus(); }
   });
 })();
