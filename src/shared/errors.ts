@@ -18,7 +18,7 @@ export class AppError extends Error {
 }
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', '57P01', '57P02', '57P03', '3D000', '53300']);
-const UNREACHABLE_TEXT = /Connection terminated|Cannot use a pool after calling end|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed/i;
+const UNREACHABLE_TEXT = /Connection terminated|Cannot use a pool after calling end|timeout exceeded when trying to connect|Client has encountered a connection error|embedded database is closed/i;
 
 /** The database could not be reached (down, restarting, gone): the operator's problem, answered 503. */
 export function isDatabaseUnavailable(err: unknown): boolean {

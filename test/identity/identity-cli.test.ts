@@ -37,6 +37,7 @@ async function ask(phone: string, text: string) {
 describe('npm run customers:import', () => {
   it('when a CSV of customers is imported, then their numbers are answered as those customers and earlier messages follow them; bad rows are named by line', async () => {
     await ask('6281600000001', 'halo sebelum impor');
+    for (let i = 0; i < 400 && (await t.count("SELECT count(*) AS n FROM conversation_messages WHERE user_id = 'whatsapp_6281600000001'")) < 2; i++) await sleep(20);
     const csv = 'id,name,phone,email\ncust-9001,Budi Santoso,+62 816-0000-0001,budi@example.com\ncust-9002,Sinta,08160000002,\n,No Id,6281600000003,\nwhatsapp_1,Bad,6281,\ncust-9003,Dup Phone,6281600000002,\n';
     expect(parseCustomersCsv(csv).rows.map((r) => r.phone)).toEqual(['6281600000001', '628160000002', '6281600000002']);
     const r = await importCustomers(t.database.db, csv);

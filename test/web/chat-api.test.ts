@@ -233,14 +233,14 @@ describe('web chat with the real AI processor (fake OpenRouter)', () => {
 });
 
 describe('web chat when the database goes away', () => {
-  test('when the database is down, then signed-in requests get a plain JSON error and the server keeps answering', async () => {
+  test('when the database is down, then signed-in requests get a 503 with a sentence and the server keeps answering', async () => {
     const t = await createTestApp({ build: { overrides: { ai: createEchoResponder() } } });
     try {
       const { agent, csrf } = await demoSignIn(t.app, 'Db Down');
       await t.database.db.close();
       const r = await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: 'still there?' });
-      expect(r.status).toBeGreaterThanOrEqual(500);
-      expect(r.body.error.message).toBe('Something went wrong on our side. Please try again.');
+      expect(r.status).toBe(503);
+      expect(r.body.error).toEqual({ code: 'storage-unavailable', message: 'We cannot reach our database right now. Nothing was changed; please try again in a moment.' });
       expect(r.text).not.toMatch(/at .*\.ts:\d+/);
       await request(t.app).get('/healthz').expect(200);
     } finally { await t.close().catch(() => {}); }
