@@ -12,6 +12,7 @@ import { createCreditRepository, type CreditRepository } from './credit/credit-r
 import { createHistoryRepository, type HistoryRepository } from './conversation/history-repository';
 import type { AiResponder } from './ai/types';
 import { createAiProcessor } from './ai/processor';
+import { createAiUsage, type AiUsage } from './ai/usage-limits';
 import type { ChatLogger } from './chatlog/types';
 import { createChatLog } from './chatlog/chatlog-module';
 import type { KnowledgeBase } from './knowledge/types';
@@ -57,6 +58,10 @@ export interface AppDeps {
   chatLogger: ChatLogger;
   /** Coordination between the server processes sharing the database (issue 8). */
   cluster: ClusterService;
+  /** Daily model turns per person and in total (AI_DAILY_TURNS_PER_USER, AI_DAILY_TURN_BUDGET). */
+  aiUsage: AiUsage;
+  /** The data policy sent to OpenRouter and its last refusal (status endpoint); null offline. */
+  aiDataPolicy(): { dataCollection: 'deny' | 'allow'; lastRefusal: unknown } | null;
   /** helmet's headers: the app's middleware, and the same headers for the early routes. */
   security: SecurityHeaders;
   modules: AppModule[];
@@ -81,13 +86,16 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const knowledge = kbSync.knowledge;
   const chatLog = createChatLog({ config, logger, db, cluster, clock: opts.clock, override: opts.overrides?.chatLogger });
   const chatLogger = chatLog.chatLogger;
-  const ai = opts.overrides?.ai ?? createAiProcessor({ config, logger, knowledge, credit });
+  const aiUsage = createAiUsage({ db, logger, perUser: config.aiLimits.dailyTurnsPerUser, budget: config.aiLimits.dailyTurnBudget, clock: opts.clock });
+  const processor = opts.overrides?.ai ? null : createAiProcessor({ config, logger, knowledge, credit, usage: aiUsage });
+  const ai = opts.overrides?.ai ?? processor!;
 
   const security = createSecurityHeaders({ production: config.production });
 
   const modules: AppModule[] = [];
   const deps: AppDeps = {
-    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, modules,
+    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, modules, aiUsage,
+    aiDataPolicy: () => processor?.dataPolicy() ?? null,
     async readiness() {
       try {
         await db.ping();
