@@ -7,6 +7,7 @@ import type { Database } from './db/database';
 import { migrate, pendingMigrations, readMigrations } from './db/migrator';
 import type { Logger } from './shared/logger';
 import { createSecurityHeaders, type SecurityHeaders } from './shared/security-headers';
+import { createOperatorGuard, OPERATOR_TEXT, type OperatorGuard } from './shared/admin-auth';
 import { createUserRepository, type UserRepository } from './users/user-repository';
 import { createCreditRepository, type CreditRepository } from './credit/credit-repository';
 import { createHistoryRepository, type HistoryRepository } from './conversation/history-repository';
@@ -62,6 +63,8 @@ export interface AppDeps {
   aiUsage: AiUsage;
   /** The data policy sent to OpenRouter and its last refusal (status endpoint); null offline. */
   aiDataPolicy(): { dataCollection: 'deny' | 'allow'; lastRefusal: unknown } | null;
+  /** In front of every operator route (shared/admin-auth.ts): `operator.api` for APIs, `operator.page` for pages. */
+  operator: OperatorGuard;
   /** helmet's headers: the app's middleware, and the same headers for the early routes. */
   security: SecurityHeaders;
   modules: AppModule[];
@@ -91,10 +94,14 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const ai = opts.overrides?.ai ?? processor!;
 
   const security = createSecurityHeaders({ production: config.production });
+  const operator = createOperatorGuard(config);
+  if (config.production && !config.adminToken) {
+    logger.warn({ module: 'operator' }, `🔒 ADMIN_TOKEN is not set: /api/whatsapp/*, /api/analytics, /api/privacy and /admin answer 403. ${OPERATOR_TEXT.noTokenInProduction}`);
+  }
 
   const modules: AppModule[] = [];
   const deps: AppDeps = {
-    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, modules, aiUsage,
+    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, modules, aiUsage, operator,
     aiDataPolicy: () => processor?.dataPolicy() ?? null,
     async readiness() {
       try {

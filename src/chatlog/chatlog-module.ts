@@ -7,6 +7,7 @@ import { createPostgresDatabase, type Database } from '../db/database';
 import type { AppModule } from '../deps';
 import type { Logger } from '../shared/logger';
 import { createAnalyticsRouter } from './analytics-router';
+import { createOperatorGuard } from '../shared/admin-auth';
 import { createAnalyticsService } from './analytics-service';
 import { createChatLogger } from './chat-logger';
 import { createPostgresChatLogTransport, type ChatLogTransport } from './chatlog-repository';
@@ -32,7 +33,7 @@ export function createChatLog(opts: { config: Config; logger: Logger; db: Databa
   const { config, logger, clock } = opts;
   if (!config.chatLog.enabled) {
     const chatLogger = opts.override ?? createNoopChatLogger();
-    return { chatLogger, module: { name: 'chatlog', router: createAnalyticsRouter({ adminToken: config.adminToken, chatLogger, clock }) } };
+    return { chatLogger, module: { name: 'chatlog', router: createAnalyticsRouter({ operator: createOperatorGuard(config), chatLogger, clock }) } };
   }
   const transport = createChatLogTransport(config, logger, opts.db);
   const whatsappIdleMinutes = config.whatsapp.sessionTimeoutMinutes;
@@ -48,7 +49,7 @@ export function createChatLog(opts: { config: Config; logger: Logger; db: Databa
     transport,
     module: {
       name: 'chatlog',
-      router: createAnalyticsRouter({ adminToken: config.adminToken, analytics, chatLogger, clock }),
+      router: createAnalyticsRouter({ operator: createOperatorGuard(config), analytics, chatLogger, clock }),
       start: () => cleanup.start(),
       async stop() {
         await cleanup.stop();

@@ -13,6 +13,7 @@ import { createMessageBuffer } from './message-buffer';
 import { createSessionService } from './session-service';
 import { createChannelState, createStatusService } from './status-service';
 import { createStatusRouter } from './status-router';
+import { createOperatorGuard } from '../shared/admin-auth';
 import { createWebhookIntake, createWebhookRouter, WEBHOOK_PATH } from './webhook-router';
 
 export interface WhatsAppModuleOptions {
@@ -55,7 +56,7 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
   const intake = createWebhookIntake({ credentials, inbound, logger, security: deps.security });
   const router = Router();
   router.use(createWebhookRouter({ credentials, inbound, logger }));
-  router.use(createStatusRouter({ adminToken: config.adminToken, status, knowledge: deps.knowledge, logger }));
+  router.use(createStatusRouter({ operator: createOperatorGuard(config), status, knowledge: deps.knowledge, logger }));
 
   let cleanup: NodeJS.Timeout | null = null;
   const cleanupEveryMs = opts.cleanupIntervalMs ?? 60 * 60_000;
