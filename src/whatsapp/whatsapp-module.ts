@@ -14,7 +14,7 @@ import { createSessionService } from './session-service';
 import { createChannelState, createStatusService } from './status-service';
 import { createStatusRouter } from './status-router';
 import { createOperatorGuard } from '../shared/admin-auth';
-import { createWebhookIntake, createWebhookRouter, WEBHOOK_PATH } from './webhook-router';
+import { createByteBudget, createWebhookIntake, createWebhookRouter, WEBHOOK_PATH } from './webhook-router';
 
 export interface WhatsAppModuleOptions {
   /** Defaults to the META_* configuration; null = not configured (webhook answers 503). */
@@ -53,7 +53,7 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
   const inbound = credentials ? createInboundService({ buffer, batches, logger, clock, windowMs, phoneNumberId: credentials.phoneNumberId }) : null;
   const status = createStatusService({ app: deps, credentials, sessions, buffer, state, clock, inFlight: () => batches?.inFlight() ?? 0 });
 
-  const intake = createWebhookIntake({ credentials, inbound, logger, security: deps.security });
+  const intake = createWebhookIntake({ credentials, inbound, logger, security: deps.security, budget: createByteBudget(config.webhookUnverifiedMaxBytes) });
   const router = Router();
   router.use(createWebhookRouter({ credentials, inbound, logger }));
   router.use(createStatusRouter({ operator: createOperatorGuard(config), status, knowledge: deps.knowledge, logger }));
