@@ -26,6 +26,8 @@ import os from 'node:os';
 import { createClusterService, type ClusterService } from './cluster/cluster-service';
 import { createKnowledgeSync } from './knowledge/knowledge-sync';
 import { createSandboxModule } from './whatsapp/sandbox/sandbox-module';
+import { createPrivacyModule } from './privacy/privacy-module';
+import { createPostgresChatLogTransport } from './chatlog/chatlog-repository';
 
 export interface AppModule {
   name: string;
@@ -128,6 +130,9 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   modules.push(chatLog.module);
   // [web] (issue: web chat)
   modules.push(createWebModule(deps, { clock: opts.clock }));
+  // [privacy]: erasure of one person and the retention sweep over every personal-data table
+  // With chat logging off, rows written earlier in the main database are still erased.
+  modules.push(createPrivacyModule(deps, { chatLog: chatLog.transport ?? createPostgresChatLogTransport({ db }), clock: opts.clock }));
   return deps;
 }
 

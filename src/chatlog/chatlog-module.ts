@@ -41,7 +41,8 @@ export function createChatLog(opts: { config: Config; logger: Logger; db: Databa
   const analytics = createAnalyticsService({ transport });
   const cleanup = createCleanupService({
     transport, logger, clock, whatsappIdleMinutes,
-    deleteOld: config.chatLog.cleanupEnabled, oldSessionsDays: config.chatLog.cleanupOldSessionsDays, ...opts.cleanupTiming,
+    // DATA_RETENTION_DAYS bounds the chat log too when it is the shorter of the two.
+    deleteOld: config.chatLog.cleanupEnabled, oldSessionsDays: Math.min(config.chatLog.cleanupOldSessionsDays, config.privacy.retentionDays), ...opts.cleanupTiming,
     claimRun: opts.cluster ? (job, everyMs, nowMs) => opts.cluster!.claimRun(job, everyMs, nowMs) : undefined,
   });
   return {
