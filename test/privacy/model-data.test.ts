@@ -88,6 +88,8 @@ describe('prompts under the deny policy', () => {
     const status = await request(t.app).get('/api/whatsapp/status');
     expect(status.body.dataPolicy).toMatchObject({ dataCollection: 'deny', lastRefusal: { setting: 'OPENROUTER_DATA_COLLECTION' } });
     expect(status.body.dataPolicy.fix).toMatch(/OPENROUTER_DATA_COLLECTION/);
+    // Today's model usage is on the status endpoint too.
+    expect(status.body.aiUsage).toMatchObject({ day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), turns: expect.any(Number), perUserLimit: 50, budget: null });
     // An answer that works again clears it.
     await t.deps.ai.reply(turn());
     expect((await request(t.app).get('/api/whatsapp/status')).body.dataPolicy.lastRefusal).toBeNull();
