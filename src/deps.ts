@@ -14,6 +14,7 @@ import { createHistoryRepository, type HistoryRepository } from './conversation/
 import type { AiResponder } from './ai/types';
 import { createAiProcessor } from './ai/processor';
 import { createAiUsage, type AiUsage } from './ai/usage-limits';
+import { modelPolicyWarnings } from './ai/model-policy';
 import type { ChatLogger } from './chatlog/types';
 import { createChatLog } from './chatlog/chatlog-module';
 import type { KnowledgeBase } from './knowledge/types';
@@ -94,6 +95,7 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const aiUsage = createAiUsage({ db, logger, perUser: config.aiLimits.dailyTurnsPerUser, budget: config.aiLimits.dailyTurnBudget, clock: opts.clock });
   const processor = opts.overrides?.ai ? null : createAiProcessor({ config, logger, knowledge, credit, usage: aiUsage });
   const ai = opts.overrides?.ai ?? processor!;
+  for (const w of modelPolicyWarnings(config)) logger.warn({ module: 'ai' }, `⚠️ ${w}`);
 
   const security = createSecurityHeaders({ production: config.production });
   const operator = createOperatorGuard(config);

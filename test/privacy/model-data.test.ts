@@ -2,6 +2,7 @@
 // from prompts, and the daily cost limits. Real app, real database, a fake OpenRouter on 127.0.0.1.
 import request from 'supertest';
 import { parseConfig } from '../../src/config';
+import { modelPolicyWarnings } from '../../src/ai/model-policy';
 import { generateDummyProfile } from '../../src/credit/dummy-profile';
 import type { AiTurnInput } from '../../src/ai/types';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -22,6 +23,14 @@ describe('model and data policy defaults', () => {
     expect(c.openRouter.fallbackModels).not.toContain('openrouter/auto');
     // The seed's default model is kept (README says which current models to set instead).
     expect(c.openRouter.model).toBe('google/gemini-2.0-flash-exp:free');
+  });
+
+  test('when production starts with the retired seed model, a random router or data collection allowed, then the boot log warns about each', () => {
+    const key = { OPENROUTER_API_KEY: 'sk-or-x' };
+    expect(modelPolicyWarnings(parseConfig({ ...PROD, ...key }))).toEqual([expect.stringMatching(/OPENROUTER_MODEL=google\/gemini-2.0-flash-exp:free has been retired/)]);
+    const risky = modelPolicyWarnings(parseConfig({ ...PROD, ...key, OPENROUTER_MODEL: 'google/gemini-2.5-flash', OPENROUTER_FALLBACK_MODELS: 'openrouter/free', OPENROUTER_DATA_COLLECTION: 'allow' }));
+    expect(risky).toEqual([expect.stringMatching(/openrouter\/free, which sends prompts/), expect.stringMatching(/OPENROUTER_DATA_COLLECTION=allow/)]);
+    expect(modelPolicyWarnings(parseConfig({ ...PROD, ...key, OPENROUTER_MODEL: 'google/gemini-2.5-flash' }))).toEqual([]);
   });
 
   test('when the server runs outside production, then the convenient defaults stay, and the setting can be changed both ways', () => {
