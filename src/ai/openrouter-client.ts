@@ -16,6 +16,8 @@ export interface OpenRouterOptions {
   logger: Logger;
   /** 'deny': only providers that neither store nor train on prompts (OpenRouter's provider.data_collection). */
   dataCollection?: 'deny' | 'allow';
+  /** Told when a data-policy refusal starts or ends (null), so every instance's status can show it. */
+  onDataPolicyRefusal?(refusal: DataPolicyRefusal | null): void | Promise<void>;
   /** First backoff step; doubles per attempt (with jitter), capped at 8 s. */
   retryBaseMs?: number;
 }
@@ -96,7 +98,7 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
             const choice = json.choices?.[0];
             const text = choice?.message?.content?.trim();
             if (text && choice?.finish_reason !== 'error') {
-              lastRefusal = null;
+              if (lastRefusal) { lastRefusal = null; await o.onDataPolicyRefusal?.(null); }
               return {
                 text, model: json.model ?? models[0], attempts, latencyMs: Date.now() - started,
                 promptTokens: json.usage?.prompt_tokens ?? null, completionTokens: json.usage?.completion_tokens ?? null,
@@ -112,6 +114,7 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
                 'or set OPENROUTER_DATA_COLLECTION=allow if sending credit data to providers that may store it is acceptable');
             }
             lastRefusal = { at: new Date().toISOString(), models, message: message.slice(0, 200), setting: 'OPENROUTER_DATA_COLLECTION' };
+            await o.onDataPolicyRefusal?.(lastRefusal);
             lastError = new OpenRouterError(`OpenRouter 404: ${message}`, 404, attempts, false);
           } else if ((status === 400 || status === 404) && UNKNOWN_MODEL.test(message) && models.length > 1) {
             // The message names the unknown id; when it does not, blame the first (the one validated as `model`).

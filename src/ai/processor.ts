@@ -9,7 +9,7 @@ import type { KnowledgeBase, KnowledgePassage } from '../knowledge/types';
 import { detectLanguage } from '../knowledge/text-analyzer';
 import type { Logger } from '../shared/logger';
 import { createOfflineResponder } from './offline-responder';
-import { createOpenRouterClient, type OpenRouterClient } from './openrouter-client';
+import { createOpenRouterClient, type OpenRouterClient, type OpenRouterOptions } from './openrouter-client';
 import { BUSY_MESSAGE, LIMIT_TEXT, buildChatMessages, trimHistory, userTurn } from './prompts';
 import type { AiResponder, AiTurnInput, AiTurnResult } from './types';
 import { minimiseName, minimiseText } from './minimise';
@@ -24,6 +24,8 @@ export interface AiProcessorDeps {
   client?: OpenRouterClient | null;
   /** Daily turn limits shared by all instances; without it, no limit. */
   usage?: AiUsage;
+  /** Told when OpenRouter starts or stops refusing prompts for the data policy. */
+  onDataPolicyRefusal?: OpenRouterOptions['onDataPolicyRefusal'];
 }
 
 export interface AiProcessor extends AiResponder {
@@ -37,7 +39,8 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
   const log = deps.logger.child({ module: 'ai' });
   const or = config.openRouter;
   const client = deps.client !== undefined ? deps.client : or.apiKey
-    ? createOpenRouterClient({ ...or, apiKey: or.apiKey, publicUrl: config.publicUrl, logger: deps.logger, dataCollection: config.privacy?.dataCollection })
+    ? createOpenRouterClient({ ...or, apiKey: or.apiKey, publicUrl: config.publicUrl, logger: deps.logger, dataCollection: config.privacy?.dataCollection,
+      onDataPolicyRefusal: deps.onDataPolicyRefusal })
     : null;
 
   const offline = createOfflineResponder();

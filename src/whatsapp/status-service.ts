@@ -61,7 +61,7 @@ export function createStatusService(deps: {
         deps.state.lastGraphError(),
         deps.app.aiUsage.today().catch(() => null),
       ]);
-      const policy = deps.app.aiDataPolicy();
+      const policy = await deps.app.aiDataPolicy();
       return {
         webhook,
         ai,

@@ -99,6 +99,12 @@ describe('prompts under the deny policy', () => {
     expect(status.body.dataPolicy.fix).toMatch(/OPENROUTER_DATA_COLLECTION/);
     // Today's model usage is on the status endpoint too.
     expect(status.body.aiUsage).toMatchObject({ day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), turns: expect.any(Number), perUserLimit: 50, budget: null });
+    // Another instance on the same database shows it as well.
+    const other = await createWhatsAppTestApp({ env: { OPENROUTER_API_KEY: 'sk-or-test', OPENROUTER_URL: fake.url, OPENROUTER_DATA_COLLECTION: 'deny' }, database: t.database, start: false });
+    try {
+      const seen = await request(other.app).get('/api/whatsapp/status');
+      expect(seen.body.dataPolicy.lastRefusal).toMatchObject({ setting: 'OPENROUTER_DATA_COLLECTION' });
+    } finally { await other.close(); }
     // An answer that works again clears it.
     await t.deps.ai.reply(turn());
     expect((await request(t.app).get('/api/whatsapp/status')).body.dataPolicy.lastRefusal).toBeNull();
