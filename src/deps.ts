@@ -15,6 +15,7 @@ import type { AiResponder } from './ai/types';
 import { createAiProcessor } from './ai/processor';
 import { createAiUsage, type AiUsage } from './ai/usage-limits';
 import { modelPolicyWarnings } from './ai/model-policy';
+import { createDataPolicyState, type DataPolicyStatus } from './ai/data-policy-state';
 import type { ChatLogger } from './chatlog/types';
 import { createChatLog } from './chatlog/chatlog-module';
 import type { KnowledgeBase } from './knowledge/types';
@@ -65,7 +66,7 @@ export interface AppDeps {
   /** Daily model turns per person and in total (AI_DAILY_TURNS_PER_USER, AI_DAILY_TURN_BUDGET). */
   aiUsage: AiUsage;
   /** The data policy sent to OpenRouter and its last refusal (status endpoint); null offline. */
-  aiDataPolicy(): Promise<{ dataCollection: 'deny' | 'allow'; lastRefusal: unknown } | null>;
+  aiDataPolicy(): Promise<DataPolicyStatus | null>;
   /** In front of every operator route (shared/admin-auth.ts): `operator.api` for APIs, `operator.page` for pages. */
   operator: OperatorGuard;
   /** helmet's headers: the app's middleware, and the same headers for the early routes. */
@@ -93,18 +94,8 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const chatLog = createChatLog({ config, logger, db, cluster, clock: opts.clock, override: opts.overrides?.chatLogger });
   const chatLogger = chatLog.chatLogger;
   const aiUsage = createAiUsage({ db, logger, perUser: config.aiLimits.dailyTurnsPerUser, budget: config.aiLimits.dailyTurnBudget, clock: opts.clock });
-  // A data-policy refusal seen by one instance is shown by every instance's status endpoint.
-  const DATA_POLICY_KEY = 'openrouter_data_policy_refusal';
-  const processor = opts.overrides?.ai ? null : createAiProcessor({
-    config, logger, knowledge, credit, usage: aiUsage,
-    onDataPolicyRefusal: (refusal) => {
-      const q = refusal
-        ? db.query(`INSERT INTO whatsapp_channel_state (key, value, updated_at) VALUES ($1, $2, now())
-                    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`, [DATA_POLICY_KEY, JSON.stringify(refusal)])
-        : db.query('DELETE FROM whatsapp_channel_state WHERE key = $1', [DATA_POLICY_KEY]);
-      return q.then(() => {}, () => { /* this instance's own copy still shows it */ });
-    },
-  });
+  const dataPolicy = createDataPolicyState(db);
+  const processor = opts.overrides?.ai ? null : createAiProcessor({ config, logger, knowledge, credit, usage: aiUsage, onDataPolicyRefusal: dataPolicy.record });
   const ai = opts.overrides?.ai ?? processor!;
   for (const w of modelPolicyWarnings(config)) logger.warn({ module: 'ai' }, `⚠️ ${w}`);
 
@@ -117,12 +108,7 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const modules: AppModule[] = [];
   const deps: AppDeps = {
     config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, modules, aiUsage, operator,
-    async aiDataPolicy() {
-      const own = processor?.dataPolicy() ?? null;
-      if (!own) return null;
-      const r = await db.query<{ value: unknown }>('SELECT value FROM whatsapp_channel_state WHERE key = $1', [DATA_POLICY_KEY]).catch(() => null);
-      return { dataCollection: own.dataCollection, lastRefusal: r ? r.rows[0]?.value ?? null : own.lastRefusal };
-    },
+    aiDataPolicy: () => dataPolicy.read(processor?.dataPolicy() ?? null),
     async readiness() {
       try {
         await db.ping();
