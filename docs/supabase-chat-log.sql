@@ -213,11 +213,27 @@ $$;
 -- server (service_role, which bypasses row level security) may read or write the chat log:
 ALTER TABLE chat_sessions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE chat_messages ENABLE ROW LEVEL SECURITY;
+-- Erasure of one person from the chat log (also applied to a separate chat-log database, see
+-- chatLogMigrations): every session and message of the given user ids (a JSON array, as every
+-- chat-log function takes its arguments through both transports); returns the counts.
+CREATE FUNCTION chat_log_forget(p_user_ids jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_ids text[] := ARRAY(SELECT jsonb_array_elements_text(p_user_ids));
+  v_sessions integer;
+  v_messages integer;
+BEGIN
+  DELETE FROM chat_messages WHERE user_id = ANY(v_ids);
+  GET DIAGNOSTICS v_messages = ROW_COUNT;
+  DELETE FROM chat_sessions WHERE user_id = ANY(v_ids);
+  GET DIAGNOSTICS v_sessions = ROW_COUNT;
+  RETURN jsonb_build_object('sessions', v_sessions, 'messages', v_messages);
+END $$;
+
 REVOKE ALL ON chat_sessions, chat_messages FROM anon, authenticated;
 REVOKE EXECUTE ON FUNCTION chat_log_apply(jsonb), chat_log_active_sessions(text, timestamptz), chat_log_end_idle(text, timestamptz),
-  chat_log_delete_before(timestamptz), chat_log_analytics(timestamptz, timestamptz, text) FROM PUBLIC, anon, authenticated;
+  chat_log_delete_before(timestamptz), chat_log_analytics(timestamptz, timestamptz, text), chat_log_forget(jsonb) FROM PUBLIC, anon, authenticated;
 GRANT EXECUTE ON FUNCTION chat_log_apply(jsonb), chat_log_active_sessions(text, timestamptz), chat_log_end_idle(text, timestamptz),
-  chat_log_delete_before(timestamptz), chat_log_analytics(timestamptz, timestamptz, text) TO service_role;
+  chat_log_delete_before(timestamptz), chat_log_analytics(timestamptz, timestamptz, text), chat_log_forget(jsonb) TO service_role;
 GRANT ALL ON chat_sessions, chat_messages TO service_role;
 GRANT USAGE, SELECT ON SEQUENCE chat_messages_id_seq TO service_role;
 -- Let PostgREST see the new functions at once.

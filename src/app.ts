@@ -30,9 +30,11 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) }); });
-  app.get('/readyz', async (_req, res) => {
+  // Connection errors, host:port and migration names are for the operator (admin token) only.
+  app.get('/readyz', async (req, res) => {
     const r = await deps.readiness();
-    res.status(r.ready ? 200 : 503).json(r);
+    const reason = r.ready ? undefined : r.database !== 'ok' ? 'database-unreachable' : 'migrations-pending';
+    res.status(r.ready ? 200 : 503).json(deps.operator.hasToken(req) ? r : { ready: r.ready, ...(reason ? { reason } : {}) });
   });
 
   // Each capability brings its own router with its own body parser: the webhook must read the raw

@@ -37,6 +37,8 @@ const int = (dflt: number, min: number, max: number) => z.string().optional().tr
   }
   return n;
 });
+/** A whole number that may stay unset (undefined), e.g. a limit that is off unless given. */
+const optionalInt = (min: number, max: number) => int(-1, min, max).transform((n) => (n === -1 ? undefined : n));
 const url = (protocols: string[]) => z.string().optional().superRefine((v, ctx) => {
   if (v === undefined) return;
   let parsed: URL;
@@ -89,7 +91,8 @@ const schema = z.object({
   OPENROUTER_API_KEY: optionalString,
   OPENROUTER_URL: httpUrl,
   OPENROUTER_MODEL: z.string().optional().default('google/gemini-2.0-flash-exp:free'),
-  OPENROUTER_FALLBACK_MODELS: z.string().optional().default('openrouter/free'),
+  // No zod default: production's default differs (see privacy block below).
+  OPENROUTER_FALLBACK_MODELS: z.string().optional(),
   OPENROUTER_TIMEOUT_MS: int(30_000, 100, 600_000),
   OPENROUTER_MAX_RETRY_MS: int(45_000, 0, 600_000),
   APP_NAME: z.string().optional().default('AI Chat WhatsApp'),
@@ -112,7 +115,20 @@ const schema = z.object({
   ENABLE_CHAT_LOGGING: bool(true),
   ENABLE_CLEANUP: bool(true),
   CLEANUP_OLD_SESSIONS_DAYS: int(30, 1, 3650),
+
+  // Privacy, operator access and cost limits.
+  OPENROUTER_DATA_COLLECTION: z.enum(['deny', 'allow'], { message: 'must be deny or allow' }).optional(),
+  AI_MAX_INPUT_CHARS: int(4000, 100, 100_000),
+  AI_DAILY_TURNS_PER_USER: int(50, 0, 1_000_000),
+  AI_DAILY_TURN_BUDGET: optionalInt(1, 100_000_000),
+  DATA_RETENTION_DAYS: optionalInt(1, 3650),
+  GOOGLE_TIMEOUT_MS: int(10_000, 100, 120_000),
+  WEBHOOK_UNVERIFIED_MAX_BYTES: int(16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
 });
+
+/** Routers that send each request to a provider picked at random (data policy unknown in advance). */
+export const RANDOM_ROUTERS = ['openrouter/free', 'openrouter/auto'];
+export const MIN_ADMIN_TOKEN_CHARS = 32;
 
 export type Config = ReturnType<typeof buildConfig>;
 
@@ -145,6 +161,9 @@ export function parseConfig(rawEnv: Env, argv: string[] = []): ReturnType<typeof
   const e = result.data;
   if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
     problems.push('SESSION_SECRET: required when NODE_ENV=production (signs the web chat login cookie)');
+  }
+  if (e.NODE_ENV === 'production' && e.ADMIN_TOKEN !== undefined && e.ADMIN_TOKEN.length < MIN_ADMIN_TOKEN_CHARS) {
+    problems.push(`ADMIN_TOKEN: must be at least ${MIN_ADMIN_TOKEN_CHARS} characters when NODE_ENV=production (got ${e.ADMIN_TOKEN.length}); generate one with: openssl rand -hex 32`);
   }
   if (e.SUPABASE_URL && !e.SUPABASE_SERVICE_ROLE_KEY && !e.SUPABASE_DATABASE_URL) {
     problems.push('SUPABASE_SERVICE_ROLE_KEY: required with SUPABASE_URL (or set SUPABASE_DATABASE_URL instead)');
@@ -212,7 +231,8 @@ function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
       apiKey: e.OPENROUTER_API_KEY,
       url: e.OPENROUTER_URL ?? 'https://openrouter.ai/api/v1/chat/completions',
       model: e.OPENROUTER_MODEL,
-      fallbackModels: e.OPENROUTER_FALLBACK_MODELS.split(',').map((s) => s.trim()).filter(Boolean),
+      // Production's default has no random router: every prompt carries the person's credit data.
+      fallbackModels: (e.OPENROUTER_FALLBACK_MODELS ?? (production ? '' : 'openrouter/free')).split(',').map((s) => s.trim()).filter(Boolean),
       timeoutMs: e.OPENROUTER_TIMEOUT_MS,
       maxRetryMs: e.OPENROUTER_MAX_RETRY_MS,
       appName: e.APP_NAME,
@@ -236,6 +256,22 @@ function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
       cleanupEnabled: e.ENABLE_CLEANUP,
       cleanupOldSessionsDays: e.CLEANUP_OLD_SESSIONS_DAYS,
     },
+    privacy: {
+      /** 'deny': OpenRouter routes only to providers that neither store nor train on prompts. */
+      dataCollection: e.OPENROUTER_DATA_COLLECTION ?? (production ? 'deny' : 'allow') as 'deny' | 'allow',
+      /** One bound for every table holding personal data (src/privacy/registry.ts). */
+      retentionDays: e.DATA_RETENTION_DAYS ?? e.CLEANUP_OLD_SESSIONS_DAYS,
+      retentionEnabled: e.ENABLE_CLEANUP,
+    },
+    aiLimits: {
+      maxInputChars: e.AI_MAX_INPUT_CHARS,
+      /** 0 = no per-person limit. */
+      dailyTurnsPerUser: e.AI_DAILY_TURNS_PER_USER,
+      /** undefined = no global breaker. */
+      dailyTurnBudget: e.AI_DAILY_TURN_BUDGET,
+    },
+    googleTimeoutMs: e.GOOGLE_TIMEOUT_MS,
+    webhookUnverifiedMaxBytes: e.WEBHOOK_UNVERIFIED_MAX_BYTES,
   };
 }
 

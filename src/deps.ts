@@ -7,11 +7,15 @@ import type { Database } from './db/database';
 import { migrate, pendingMigrations, readMigrations } from './db/migrator';
 import type { Logger } from './shared/logger';
 import { createSecurityHeaders, type SecurityHeaders } from './shared/security-headers';
+import { createOperatorGuard, OPERATOR_TEXT, type OperatorGuard } from './shared/admin-auth';
 import { createUserRepository, type UserRepository } from './users/user-repository';
 import { createCreditRepository, type CreditRepository } from './credit/credit-repository';
 import { createHistoryRepository, type HistoryRepository } from './conversation/history-repository';
 import type { AiResponder } from './ai/types';
 import { createAiProcessor } from './ai/processor';
+import { createAiUsage, type AiUsage } from './ai/usage-limits';
+import { modelPolicyWarnings } from './ai/model-policy';
+import { createDataPolicyState, type DataPolicyStatus } from './ai/data-policy-state';
 import type { ChatLogger } from './chatlog/types';
 import { createChatLog } from './chatlog/chatlog-module';
 import type { KnowledgeBase } from './knowledge/types';
@@ -27,6 +31,8 @@ import { createSandboxModule } from './whatsapp/sandbox/sandbox-module';
 import { createIdentityService, type IdentityService } from './identity/identity-service';
 import { createIdentityModule } from './identity/identity-module';
 import { createWhatsAppNotices, type WhatsAppNotices } from './whatsapp/notices';
+import { createPrivacyModule } from './privacy/privacy-module';
+import { createPostgresChatLogTransport } from './chatlog/chatlog-repository';
 
 export interface AppModule {
   name: string;
@@ -60,6 +66,12 @@ export interface AppDeps {
   chatLogger: ChatLogger;
   /** Coordination between the server processes sharing the database (issue 8). */
   cluster: ClusterService;
+  /** Daily model turns per person and in total (AI_DAILY_TURNS_PER_USER, AI_DAILY_TURN_BUDGET). */
+  aiUsage: AiUsage;
+  /** The data policy sent to OpenRouter and its last refusal (status endpoint); null offline. */
+  aiDataPolicy(): Promise<DataPolicyStatus | null>;
+  /** In front of every operator route (shared/admin-auth.ts): `operator.api` for APIs, `operator.page` for pages. */
+  operator: OperatorGuard;
   /** helmet's headers: the app's middleware, and the same headers for the early routes. */
   security: SecurityHeaders;
   /** Who a WhatsApp sender is; link codes and links (asked by both channels). */
@@ -88,17 +100,26 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const knowledge = kbSync.knowledge;
   const chatLog = createChatLog({ config, logger, db, cluster, clock: opts.clock, override: opts.overrides?.chatLogger });
   const chatLogger = chatLog.chatLogger;
-  const ai = opts.overrides?.ai ?? createAiProcessor({ config, logger, knowledge, credit });
+  const aiUsage = createAiUsage({ db, logger, perUser: config.aiLimits.dailyTurnsPerUser, budget: config.aiLimits.dailyTurnBudget, clock: opts.clock });
+  const dataPolicy = createDataPolicyState(db);
+  const processor = opts.overrides?.ai ? null : createAiProcessor({ config, logger, knowledge, credit, usage: aiUsage, onDataPolicyRefusal: dataPolicy.record });
+  const ai = opts.overrides?.ai ?? processor!;
+  for (const w of modelPolicyWarnings(config)) logger.warn({ module: 'ai' }, `⚠️ ${w}`);
 
   const security = createSecurityHeaders({ production: config.production });
   const notices = createWhatsAppNotices();
   const identity = createIdentityService({
     db, users, logger, clock: opts.clock, displayPhone: config.identity.displayPhone, notify: (to, text) => notices.send(to, text),
   });
+  const operator = createOperatorGuard(config);
+  if (config.production && !config.adminToken) {
+    logger.warn({ module: 'operator' }, `🔒 ADMIN_TOKEN is not set: /api/whatsapp/*, /api/analytics, /api/privacy and /admin answer 403. ${OPERATOR_TEXT.noTokenInProduction}`);
+  }
 
   const modules: AppModule[] = [];
   const deps: AppDeps = {
-    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, identity, notices, modules,
+    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, modules, aiUsage, operator, identity, notices,
+    aiDataPolicy: () => dataPolicy.read(processor?.dataPolicy() ?? null),
     async readiness() {
       try {
         await db.ping();
@@ -125,6 +146,9 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   modules.push(chatLog.module);
   // [web] (issue: web chat)
   modules.push(createWebModule(deps, { clock: opts.clock }));
+  // [privacy]: erasure of one person and the retention sweep over every personal-data table
+  // With chat logging off, rows written earlier in the main database are still erased.
+  modules.push(createPrivacyModule(deps, { chatLog: chatLog.transport ?? createPostgresChatLogTransport({ db }), clock: opts.clock }));
   return deps;
 }
 

@@ -1,12 +1,35 @@
 // loadConfig → open database → buildDeps → createApp → listen.
 // SIGTERM/SIGINT: stop intake, drain background work, close the database.
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import { ConfigError, loadConfig, redactUrl, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
 import { lockEmbeddedDir } from './db/embedded-lock';
 import { buildDeps, migrateWithRetry, type AppDeps } from './deps';
 import { createApp } from './app';
 import { createLogger, type Logger } from './shared/logger';
+
+/**
+ * Limits on slow or idle clients. Node's defaults let a client take a minute for its headers and
+ * five minutes for its body, and check only every 30 s; every such connection holds memory. Meta
+ * and browsers send a webhook or a chat turn in well under a second.
+ */
+export const SERVER_LIMITS = {
+  headersTimeout: 15_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 2_000,
+  maxHeaderSize: 16 * 1024,
+} as const;
+
+/** The app's HTTP server with SERVER_LIMITS applied (not listening yet). */
+export function createHttpServer(app: http.RequestListener): Server {
+  const { keepAliveTimeout, ...options } = SERVER_LIMITS;
+  const server = http.createServer({ ...options, keepAliveTimeout }, app);
+  server.keepAliveTimeout = keepAliveTimeout;
+  // A kept-alive connection serves a bounded number of requests, then the client reconnects.
+  server.maxRequestsPerSocket = 1000;
+  return server;
+}
 
 export interface RunningServer { server: Server; deps: AppDeps; port: number; shutdown(reason?: string): Promise<void> }
 
@@ -28,7 +51,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const deps = await buildDeps(config, logger, db);
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
+    const s = createHttpServer(app).listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });
   const address = server.address();

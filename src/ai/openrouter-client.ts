@@ -14,6 +14,10 @@ export interface OpenRouterOptions {
   appName: string;
   publicUrl: string;
   logger: Logger;
+  /** 'deny': only providers that neither store nor train on prompts (OpenRouter's provider.data_collection). */
+  dataCollection?: 'deny' | 'allow';
+  /** Told when a data-policy refusal starts or ends (null), so every instance's status can show it. */
+  onDataPolicyRefusal?(refusal: DataPolicyRefusal | null): void | Promise<void>;
   /** First backoff step; doubles per attempt (with jitter), capped at 8 s. */
   retryBaseMs?: number;
 }
@@ -29,16 +33,26 @@ export class OpenRouterError extends Error {
   }
 }
 
+/** The last refusal because no provider of the chosen models accepts the data policy (null after a success). */
+export interface DataPolicyRefusal { at: string; models: string[]; message: string; setting: string }
+
 export interface OpenRouterClient {
   complete(messages: ChatMessage[], opts?: { temperature?: number; maxTokens?: number }): Promise<Completion>;
+  /** What the status endpoint shows about the data policy. */
+  dataPolicy?(): { dataCollection: 'deny' | 'allow'; lastRefusal: DataPolicyRefusal | null };
 }
 
+/** OpenRouter: 404 "No endpoints found matching your data policy (…)": the models exist, none may see this prompt. */
+const DATA_POLICY = /matching your data policy|data policy/i;
 const UNKNOWN_MODEL = /not a valid model|no endpoints found|model .*not found|unknown model|model .*does not exist/i;
 
 export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
   const log = o.logger.child({ module: 'openrouter' });
   const gone = new Set<string>(); // models OpenRouter said it does not know; reported once each
   const base = o.retryBaseMs ?? 500;
+  const dataCollection = o.dataCollection ?? 'allow';
+  let lastRefusal: DataPolicyRefusal | null = null;
+  const lastModelReported = new Set<string>();
 
   const modelList = () => [o.model, ...o.fallbackModels].filter((m, i, all) => !gone.has(m) && all.indexOf(m) === i);
 
@@ -47,6 +61,7 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
       model: models[0], messages, temperature: opts.temperature ?? 0.3, max_tokens: opts.maxTokens ?? 700,
     };
     if (models.length > 1) body.models = models;
+    if (dataCollection === 'deny') body.provider = { data_collection: 'deny' };
     const res = await fetch(o.url, {
       method: 'POST',
       headers: {
@@ -63,6 +78,7 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
   }
 
   return {
+    dataPolicy: () => ({ dataCollection, lastRefusal }),
     async complete(messages, opts = {}) {
       const started = Date.now();
       const deadline = started + o.maxRetryMs;
@@ -82,12 +98,24 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
             const choice = json.choices?.[0];
             const text = choice?.message?.content?.trim();
             if (text && choice?.finish_reason !== 'error') {
+              if (lastRefusal) { lastRefusal = null; await o.onDataPolicyRefusal?.(null); }
               return {
                 text, model: json.model ?? models[0], attempts, latencyMs: Date.now() - started,
                 promptTokens: json.usage?.prompt_tokens ?? null, completionTokens: json.usage?.completion_tokens ?? null,
               };
             }
             lastError = new OpenRouterError('empty answer from the model', 200, attempts, true);
+          } else if (status === 404 && DATA_POLICY.test(message)) {
+            // Not a retired model: dropping it would only hide the cause. Logged once until an answer succeeds.
+            if (!lastRefusal) {
+              log.error({ status, message, models, dataCollection },
+                `❌ OpenRouter has no provider for ${models.join(', ')} that accepts OPENROUTER_DATA_COLLECTION=${dataCollection}: ` +
+                'set OPENROUTER_MODEL (and OPENROUTER_FALLBACK_MODELS) to models whose providers keep no data (free models usually refuse "deny"), ' +
+                'or set OPENROUTER_DATA_COLLECTION=allow if sending credit data to providers that may store it is acceptable');
+            }
+            lastRefusal = { at: new Date().toISOString(), models, message: message.slice(0, 200), setting: 'OPENROUTER_DATA_COLLECTION' };
+            await o.onDataPolicyRefusal?.(lastRefusal);
+            lastError = new OpenRouterError(`OpenRouter 404: ${message}`, 404, attempts, false);
           } else if ((status === 400 || status === 404) && UNKNOWN_MODEL.test(message) && models.length > 1) {
             // The message names the unknown id; when it does not, blame the first (the one validated as `model`).
             const unknown = models.find((m) => message.includes(m)) ?? models[0];
@@ -96,6 +124,14 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
             log.error({ model: unknown, status, message, remaining: modelList() },
               `❌ OpenRouter does not know the model "${unknown}" (retired?): fix ${setting}; using ${modelList().join(', ')}`);
             continue; // immediately, without it
+          } else if ((status === 400 || status === 404) && UNKNOWN_MODEL.test(message)) {
+            // The last model left is unknown too: nothing to fall back to. Said once, then every turn gets the busy answer.
+            if (!lastModelReported.has(models[0])) {
+              lastModelReported.add(models[0]);
+              log.error({ model: models[0], status, message },
+                `❌ OpenRouter does not know the model "${models[0]}" (retired?) and no fallback is left: set OPENROUTER_MODEL to a current model`);
+            }
+            lastError = new OpenRouterError(`OpenRouter ${status}: ${message}`, status, attempts, false);
           } else {
             const retryable = status === 408 || status === 429 || status >= 500;
             lastError = new OpenRouterError(`OpenRouter ${status}: ${message || res.statusText}`, status, attempts, retryable);

@@ -10,21 +10,29 @@ import { detectLanguage } from '../knowledge/text-analyzer';
 import type { Logger } from '../shared/logger';
 import { IDENTITY_TEXTS } from '../identity/identity-texts';
 import { createOfflineResponder } from './offline-responder';
-import { createOpenRouterClient, type OpenRouterClient } from './openrouter-client';
-import { BUSY_MESSAGE, buildChatMessages, trimHistory, userTurn } from './prompts';
+import { createOpenRouterClient, type OpenRouterClient, type OpenRouterOptions } from './openrouter-client';
+import { BUSY_MESSAGE, LIMIT_TEXT, buildChatMessages, trimHistory, userTurn } from './prompts';
 import type { AiResponder, AiTurnInput, AiTurnResult } from './types';
+import { minimiseName, minimiseText } from './minimise';
+import type { AiUsage } from './usage-limits';
 
 export interface AiProcessorDeps {
-  config: Pick<Config, 'openRouter' | 'knowledge' | 'historyMaxTokens' | 'publicUrl'>;
+  config: Pick<Config, 'openRouter' | 'knowledge' | 'historyMaxTokens' | 'publicUrl'> & Partial<Pick<Config, 'privacy' | 'aiLimits'>>;
   logger: Logger;
   knowledge: KnowledgeBase;
   credit: CreditRepository;
   /** Defaults to an OpenRouter client when OPENROUTER_API_KEY is set, offline mode otherwise. */
   client?: OpenRouterClient | null;
+  /** Daily turn limits shared by all instances; without it, no limit. */
+  usage?: AiUsage;
+  /** Told when OpenRouter starts or stops refusing prompts for the data policy. */
+  onDataPolicyRefusal?: OpenRouterOptions['onDataPolicyRefusal'];
 }
 
 export interface AiProcessor extends AiResponder {
   readonly online: boolean;
+  /** For the status endpoint: the data policy sent to OpenRouter and its last refusal. */
+  dataPolicy(): ReturnType<NonNullable<OpenRouterClient['dataPolicy']>> | null;
 }
 
 export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
@@ -32,15 +40,20 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
   const log = deps.logger.child({ module: 'ai' });
   const or = config.openRouter;
   const client = deps.client !== undefined ? deps.client : or.apiKey
-    ? createOpenRouterClient({ ...or, apiKey: or.apiKey, publicUrl: config.publicUrl, logger: deps.logger })
+    ? createOpenRouterClient({ ...or, apiKey: or.apiKey, publicUrl: config.publicUrl, logger: deps.logger, dataCollection: config.privacy?.dataCollection,
+      onDataPolicyRefusal: deps.onDataPolicyRefusal })
     : null;
 
   const offline = createOfflineResponder();
 
   return {
     online: client !== null,
+    dataPolicy: () => client?.dataPolicy?.() ?? null,
     async reply(input: AiTurnInput): Promise<AiTurnResult> {
       const started = Date.now();
+      const maxChars = config.aiLimits?.maxInputChars ?? Infinity;
+      const cut = cutMessages(input.messages, maxChars);
+      if (cut.cut) input = { ...input, messages: cut.messages };
       const question = userTurn(input.messages);
       const lang = detectLanguage(question);
       const passages = knowledge.search(retrievalQuery(question, input), { maxTokens: config.knowledge.maxPromptTokens });
@@ -52,7 +65,9 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
       }
       const sources = uniqueSources(passages);
       const done = (r: Omit<AiTurnResult, 'latencyMs' | 'sources'>, withSources = true): AiTurnResult => {
-        const result = { ...r, latencyMs: Date.now() - started, sources: withSources ? sources : [] };
+        // The person is told their message was cut (in their language), before the answer itself.
+        const text = cut.cut && r.kind !== 'fallback' ? `${LIMIT_TEXT[lang].cut(maxChars)}\n\n${r.text}` : r.text;
+        const result = { ...r, text, latencyMs: Date.now() - started, sources: withSources ? sources : [] };
         if (r.kind !== 'fallback') {
           log.info({ userId: input.userId, channel: input.channel, kind: r.kind, model: r.model, promptTokens: r.promptTokens,
             completionTokens: r.completionTokens, latencyMs: result.latencyMs, sources, creditData: userData.status },
@@ -61,13 +76,24 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
         return result;
       };
 
-      if (!client) {
+      const decision = client && deps.usage ? await deps.usage.take(input.userId).catch((err) => {
+        // Counting must not take the service down: without the count the turn goes ahead.
+        log.warn({ err: { message: (err as Error).message } }, 'AI usage could not be counted; answering anyway');
+        return 'ok' as const;
+      }) : 'ok';
+      if (decision === 'user-limit') {
+        log.info({ userId: input.userId, channel: input.channel, limit: config.aiLimits?.dailyTurnsPerUser }, `daily AI turn limit reached for user ${input.userId}; fixed answer sent`);
+        return done({ text: LIMIT_TEXT[lang].daily(config.aiLimits?.dailyTurnsPerUser ?? 0), kind: 'offline', model: null, promptTokens: null, completionTokens: null }, false);
+      }
+      if (!client || decision === 'budget') {
         const text = offline.answer({ question, passages, creditText: userData.userText, lang, loading: !knowledge.isLoaded() });
         return done({ text, kind: 'offline', model: null, promptTokens: null, completionTokens: null });
       }
       const messages = buildChatMessages({
-        appName: or.appName, passages, userData: userData.text, userName: input.userName,
-        history: trimHistory(input.history, config.historyMaxTokens), messages: input.messages,
+        // Only what the model needs: no phone numbers, e-mails or full account numbers (minimise.ts).
+        appName: or.appName, passages, userData: minimiseText(userData.text), userName: minimiseName(input.userName),
+        history: trimHistory(input.history, config.historyMaxTokens).map((m) => ({ ...m, text: minimiseText(m.text) })),
+        messages: input.messages.map(minimiseText),
       });
       try {
         const c = await client.complete(messages);
@@ -80,6 +106,19 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
       }
     },
   };
+}
+
+/** The turn's messages up to `max` characters in all; the rest is dropped (AI_MAX_INPUT_CHARS). */
+export function cutMessages(messages: string[], max: number): { messages: string[]; cut: boolean } {
+  let left = max;
+  const out: string[] = [];
+  for (const m of messages) {
+    if (left <= 0) return { messages: out, cut: true };
+    if (m.length > left) { out.push(m.slice(0, left)); return { messages: out, cut: true }; }
+    out.push(m);
+    left -= m.length;
+  }
+  return { messages: out, cut: false };
 }
 
 /** A short follow-up ("kalau paylater?") is searched together with the previous question. */

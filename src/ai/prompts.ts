@@ -80,6 +80,18 @@ export const BUSY_MESSAGE: Record<Lang, string> = {
   en: 'Sorry, our AI admin is busy and cannot answer right now. Please try again in a few minutes. 🙏',
 };
 
+/** Fixed answers of the cost limits (AI_MAX_INPUT_CHARS, AI_DAILY_TURNS_PER_USER). */
+export const LIMIT_TEXT: Record<Lang, { cut(max: number): string; daily(max: number): string }> = {
+  id: {
+    cut: (max) => `✂️ Pesan Anda terlalu panjang, jadi hanya ${max} karakter pertama yang saya baca.`,
+    daily: (max) => `Maaf, Anda sudah mencapai batas ${max} pertanyaan untuk hari ini. Silakan lanjutkan besok ya. 🙏`,
+  },
+  en: {
+    cut: (max) => `✂️ Your message was too long, so I only read the first ${max} characters.`,
+    daily: (max) => `Sorry, you have reached today's limit of ${max} questions. Please continue tomorrow. 🙏`,
+  },
+};
+
 export const OFFLINE_TEXT: Record<Lang, { title: string; nothing: string; loading: string; data: string; footer: string; page: string }> = {
   id: {
     title: '📴 Jawaban offline (AI admin sedang tidak aktif). Dari panduan kami:',

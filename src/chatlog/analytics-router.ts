@@ -3,13 +3,13 @@
 // figures need the admin token, like the WhatsApp status endpoint.
 import path from 'node:path';
 import express, { type Router } from 'express';
-import { requireAdmin } from '../shared/admin-auth';
+import type { OperatorGuard } from '../shared/admin-auth';
 import { AppError } from '../shared/errors';
 import { parseRange, type AnalyticsService } from './analytics-service';
 import type { ChatLogger } from './types';
 
 export interface AnalyticsRouterDeps {
-  adminToken: string | undefined;
+  operator: OperatorGuard;
   /** Undefined when ENABLE_CHAT_LOGGING=false: the endpoint then says so instead of showing zeros. */
   analytics?: AnalyticsService;
   chatLogger: ChatLogger;
@@ -22,7 +22,7 @@ const CHART_JS = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd
 
 export function createAnalyticsRouter(deps: AnalyticsRouterDeps): Router {
   const router = express.Router();
-  const admin = requireAdmin(deps.adminToken);
+  const admin = deps.operator.api;
   const clock = deps.clock ?? Date.now;
 
   router.get('/api/analytics', admin, async (req, res) => {
@@ -32,7 +32,7 @@ export function createAnalyticsRouter(deps: AnalyticsRouterDeps): Router {
     res.set('Cache-Control', 'no-store').json({ ...summary, chatLog: deps.chatLogger.health() });
   });
 
-  router.get('/admin', admin, (_req, res) => {
+  router.get('/admin', deps.operator.page, (_req, res) => {
     res.set({
       'Cache-Control': 'no-store',
       // The token may be in the URL (?token=): never send it on to another site.

@@ -7,6 +7,7 @@ import { createPostgresDatabase, type Database } from '../db/database';
 import type { AppModule } from '../deps';
 import type { Logger } from '../shared/logger';
 import { createAnalyticsRouter } from './analytics-router';
+import { createOperatorGuard } from '../shared/admin-auth';
 import { createAnalyticsService } from './analytics-service';
 import { createChatLogger } from './chat-logger';
 import { createPostgresChatLogTransport, type ChatLogTransport } from './chatlog-repository';
@@ -32,7 +33,7 @@ export function createChatLog(opts: { config: Config; logger: Logger; db: Databa
   const { config, logger, clock } = opts;
   if (!config.chatLog.enabled) {
     const chatLogger = opts.override ?? createNoopChatLogger();
-    return { chatLogger, module: { name: 'chatlog', router: createAnalyticsRouter({ adminToken: config.adminToken, chatLogger, clock }) } };
+    return { chatLogger, module: { name: 'chatlog', router: createAnalyticsRouter({ operator: createOperatorGuard(config), chatLogger, clock }) } };
   }
   const transport = createChatLogTransport(config, logger, opts.db);
   const whatsappIdleMinutes = config.whatsapp.sessionTimeoutMinutes;
@@ -40,7 +41,8 @@ export function createChatLog(opts: { config: Config; logger: Logger; db: Databa
   const analytics = createAnalyticsService({ transport });
   const cleanup = createCleanupService({
     transport, logger, clock, whatsappIdleMinutes,
-    deleteOld: config.chatLog.cleanupEnabled, oldSessionsDays: config.chatLog.cleanupOldSessionsDays, ...opts.cleanupTiming,
+    // DATA_RETENTION_DAYS bounds the chat log too when it is the shorter of the two.
+    deleteOld: config.chatLog.cleanupEnabled, oldSessionsDays: Math.min(config.chatLog.cleanupOldSessionsDays, config.privacy.retentionDays), ...opts.cleanupTiming,
     claimRun: opts.cluster ? (job, everyMs, nowMs) => opts.cluster!.claimRun(job, everyMs, nowMs) : undefined,
   });
   return {
@@ -48,7 +50,7 @@ export function createChatLog(opts: { config: Config; logger: Logger; db: Databa
     transport,
     module: {
       name: 'chatlog',
-      router: createAnalyticsRouter({ adminToken: config.adminToken, analytics, chatLogger, clock }),
+      router: createAnalyticsRouter({ operator: createOperatorGuard(config), analytics, chatLogger, clock }),
       start: () => cleanup.start(),
       async stop() {
         await cleanup.stop();

@@ -10,7 +10,8 @@ export type ChatLogFunction =
   | 'chat_log_active_sessions'
   | 'chat_log_end_idle'
   | 'chat_log_delete_before'
-  | 'chat_log_analytics';
+  | 'chat_log_analytics'
+  | 'chat_log_forget';
 
 export interface ChatLogTransport {
   /** 'postgres' (main database), 'supabase-postgres' (SUPABASE_DATABASE_URL) or 'supabase-js'. */
@@ -20,9 +21,9 @@ export interface ChatLogTransport {
   close(): Promise<void>;
 }
 
-/** The chat-log migrations only (020..029): what a separate log database needs. */
+/** The chat-log migrations only (020..029, and 101: erasure): what a separate log database needs. */
 export function chatLogMigrations() {
-  return readMigrations().filter((m) => /^02\d$/.test(m.version));
+  return readMigrations().filter((m) => /^02\d$/.test(m.version) || m.version === '101');
 }
 
 const encode = (v: unknown) => (v instanceof Date ? v.toISOString() : v !== null && typeof v === 'object' ? JSON.stringify(v) : v);

@@ -77,7 +77,7 @@ export function summarizeCredit(report: CreditReport, lang: Lang): string {
   if (open.length) {
     lines.push(`${t.active}:`);
     for (const tl of open) {
-      lines.push(`- ${tl.lender_name} (${tl.facility_type}) ${tl.account_ref}: ${t.limit} ${rp(tl.credit_limit)}, ${t.outstanding} ${rp(tl.outstanding_balance)}, ` +
+      lines.push(`- ${tl.lender_name} (${tl.facility_type}) ${maskAccount(tl.account_ref)}: ${t.limit} ${rp(tl.credit_limit)}, ${t.outstanding} ${rp(tl.outstanding_balance)}, ` +
         `${t.col} ${tl.collectibility}, ${t.dpd} ${tl.days_past_due}${tl.status !== 'active' ? `, ${tl.status}` : ''}`);
     }
   }
@@ -96,6 +96,12 @@ export function summarizeCredit(report: CreditReport, lang: Lang): string {
     lines.push(t.noLate);
   }
   return lines.join('\n');
+}
+
+/** Only the last four digits of an account number ever leave the database (prompts, answers). */
+export function maskAccount(ref: string): string {
+  const digits = ref.replace(/\D/g, '');
+  return digits.length <= 4 ? ref : `****${digits.slice(-4)}`;
 }
 
 function toDate(v: Date | string): Date {

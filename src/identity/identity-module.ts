@@ -2,12 +2,11 @@
 // expired unused (once per period for the whole cluster). The service itself is built in deps.ts,
 // because the WhatsApp channel and the web chat both ask it.
 import type { AppDeps, AppModule } from '../deps';
-import { requireAdmin } from '../shared/admin-auth';
 import { createIdentityRepository } from './identity-repository';
 import { createOperatorLinkRouter } from './operator-link-router';
 
 export function createIdentityModule(deps: AppDeps, opts: { clock?: () => number; cleanupEveryMs?: number } = {}): AppModule {
-  const { logger, config } = deps;
+  const { logger } = deps;
   const clock = opts.clock ?? Date.now;
   const everyMs = opts.cleanupEveryMs ?? 60 * 60_000;
   const repo = createIdentityRepository({ db: deps.db });
@@ -17,7 +16,7 @@ export function createIdentityModule(deps: AppDeps, opts: { clock?: () => number
     .catch((err) => logger.warn({ module: 'identity', err: { message: (err as Error).message } }, 'could not delete expired link codes'));
   return {
     name: 'identity',
-    router: createOperatorLinkRouter({ identity: deps.identity, admin: requireAdmin(config.adminToken) }),
+    router: createOperatorLinkRouter({ identity: deps.identity, admin: deps.operator.api }),
     start() {
       void cleanup();
       timer = setInterval(() => void cleanup(), everyMs).unref();

@@ -5,7 +5,14 @@ import type { ChatLogger } from '../chatlog/types';
 import type { Logger } from '../shared/logger';
 import { AppError } from '../shared/errors';
 import type { WebAuth } from './auth';
-import { SESSION_COOKIE } from './session-store';
+import { ANONYMOUS_SESSION_MS, SESSION_COOKIE } from './session-store';
+import { isLocalRequest } from '../shared/admin-auth';
+
+/** Demo sign-in: anyone reaching it can be anyone, so only the machine itself, like the sandbox. */
+const DEMO_TEXT = {
+  id: 'Masuk demo hanya tersedia di komputer server itu sendiri (http://localhost).',
+  en: 'Demo sign-in only works on the server machine itself (http://localhost).',
+};
 
 export function createAuthRouter(deps: {
   auth: WebAuth; chatLogger: ChatLogger; logger: Logger; production: boolean;
@@ -18,10 +25,14 @@ export function createAuthRouter(deps: {
   const json = express.json({ limit: '4kb' });
   const form = express.urlencoded({ extended: false, limit: '4kb' });
 
-  router.get('/auth/providers', (_req, res) => { res.json(auth.providers); });
+  router.get('/auth/providers', (req, res) => { res.json({ ...auth.providers, demo: auth.providers.demo && isLocalRequest(req) }); });
 
   router.get('/auth/google', (req, res, next) => {
     if (!auth.providers.google) return res.redirect(303, '/?signin=unavailable');
+    // Only the OAuth state and PKCE verifier live in this session until the person comes back:
+    // stored for minutes, not the login's days (anyone can start sign-ins in a loop). Signing in
+    // regenerates the session with the full lifetime.
+    if (!req.user) req.session.cookie.maxAge = ANONYMOUS_SESSION_MS;
     auth.passport.authenticate('google', { session: false })(req, res, next);
   });
 
@@ -30,7 +41,9 @@ export function createAuthRouter(deps: {
     auth.passport.authenticate('google', (err: unknown, user: Express.User | false, info: { message?: string } | undefined) => {
       if (err) {
         // Token or profile call failed, or Google sent an error: the person sees a sentence, the log the reason.
-        logger.warn({ err: { message: (err as Error).message, name: (err as Error).name } }, 'Google sign-in failed');
+        // passport-oauth2 wraps the provider's failure (timeout, refused token) in oauthError.
+        const cause = (err as { oauthError?: { message?: string; statusCode?: number } }).oauthError;
+        logger.warn({ err: { message: (err as Error).message, name: (err as Error).name }, cause: cause?.message ?? cause?.statusCode }, 'Google sign-in failed');
         return res.redirect(303, '/?signin=failed');
       }
       if (!user) {
@@ -47,6 +60,7 @@ export function createAuthRouter(deps: {
       try {
         // A JSON body cannot be sent cross-site without a CORS preflight, which we never allow:
         // that is what keeps another site from signing a visitor in as someone else.
+        if (!isLocalRequest(req)) throw new AppError('demo-local-only', 403, `${DEMO_TEXT.id} ${DEMO_TEXT.en}`);
         if (!req.is('application/json')) throw new AppError('unsupported-media-type', 415, 'Send the name as JSON');
         const name = (req.body as { name?: unknown } | undefined)?.name;
         if (typeof name !== 'string' || !name.trim()) throw new AppError('invalid-demo-name', 400, 'Type a name to sign in as a demo user');

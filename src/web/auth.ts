@@ -55,6 +55,31 @@ export interface WebAuth {
   signInDemo(name: string): Promise<WebUser>;
 }
 
+/** The part of node-oauth's OAuth2 client (inside passport-oauth2) that the strategy calls the provider with. */
+interface OAuth2Client {
+  useAuthorizationHeaderforGET(useIt: boolean): void;
+  _executeRequest(lib: { request(o: unknown): import('node:http').ClientRequest }, options: unknown, body: unknown, cb: unknown): void;
+}
+
+/**
+ * The userinfo call carries the access token in the Authorization header (node-oauth puts it in
+ * the query string by default: refused by most OpenID providers, and it lands in their logs), and
+ * every call to the provider (token exchange, userinfo) gives up after `timeoutMs`, so a provider
+ * that hangs ends in the usual "sign-in did not work" page instead of a page that never loads.
+ */
+function boundProviderCalls(strategy: unknown, timeoutMs: number): void {
+  const client = (strategy as { _oauth2: OAuth2Client })._oauth2;
+  client.useAuthorizationHeaderforGET(true);
+  const execute = client._executeRequest.bind(client);
+  client._executeRequest = (lib, options, body, cb) => execute({
+    request(o: unknown) {
+      const req = lib.request(o);
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`the sign-in provider did not answer within ${timeoutMs} ms`)));
+      return req;
+    },
+  }, options, body, cb);
+}
+
 export interface AuthDeps { config: Config; logger: Logger; users: UserRepository; credit: CreditRepository }
 
 export function createWebAuth(deps: AuthDeps): WebAuth {
@@ -74,7 +99,7 @@ export function createWebAuth(deps: AuthDeps): WebAuth {
   }
 
   if (google) {
-    passport.use(new GoogleStrategy({
+    const strategy = new GoogleStrategy({
       clientID: config.google.clientId!,
       clientSecret: config.google.clientSecret!,
       callbackURL: config.google.callbackUrl,
@@ -92,7 +117,9 @@ export function createWebAuth(deps: AuthDeps): WebAuth {
         id: googleUserId(profile.id), googleSub: profile.id, name: profile.displayName || null, email,
         picture: profile.photos?.[0]?.value ?? null, demo: false,
       }).then((user) => done(null, user), (err) => done(err));
-    }));
+    });
+    boundProviderCalls(strategy, config.googleTimeoutMs);
+    passport.use(strategy);
   }
 
   passport.serializeUser((user, done) => done(null, { id: user.id, name: user.name, email: user.email, picture: user.picture, demo: user.demo }));

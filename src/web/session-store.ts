@@ -13,6 +13,8 @@ import type { Logger } from '../shared/logger';
 export const SESSION_TABLE = 'web_sessions';
 export const SESSION_COOKIE = 'aicw.sid';
 const SESSION_DAYS = 7;
+/** A session nobody signed in to yet (the OAuth round trip): long enough to pass Google's consent screen. */
+export const ANONYMOUS_SESSION_MS = 10 * 60 * 1000;
 
 export interface SessionMiddleware {
   middleware: RequestHandler;

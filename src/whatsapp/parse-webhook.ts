@@ -118,19 +118,29 @@ function parseValue(value: Obj, now: Date, out: ParsedWebhook): void {
   }
 }
 
+export const PHONE_NUMBER = /^\d{7,15}$/;
+export function asPhone(value: string | null | undefined): string | null {
+  return value && PHONE_NUMBER.test(value) ? value : null;
+}
+
 function parseMessage(m: Obj, phoneNumberId: string | null, contacts: Obj[], now: Date, out: ParsedWebhook): void {
   {
     const wamid = str(m.id);
     if (!wamid) { out.ignored.push({ reason: 'message without id' }); return; }
     if (wamid.length > LIMITS.id) { out.ignored.push({ reason: 'message id too long' }); return; }
-    const phone = (str(m.from) ?? '').replace(/\D/g, '') || null;
-    if (phone && phone.length > LIMITS.phoneDigits) { out.ignored.push({ reason: 'sender is not a phone number (too many digits)', wamid }); return; }
+    // Strict: `from` is a phone number only as 7 to 15 digits (E.164 without the +). Anything else
+    // is never turned into one by dropping characters: "+1 (555) abc" must not become someone's number.
+    const from = str(m.from);
+    const phone = asPhone(from);
     let bsuid = str(m.from_user_id);
-    const contact = contacts.find((c) => (phone && str(c.wa_id)?.replace(/\D/g, '') === phone) || (bsuid && str(c.user_id) === bsuid))
+    const contact = contacts.find((c) => (phone && asPhone(str(c.wa_id)) === phone) || (bsuid && str(c.user_id) === bsuid))
       ?? (contacts.length === 1 ? contacts[0] : undefined);
     bsuid ??= contact ? str(contact.user_id) : null;
     if (bsuid && bsuid.length > LIMITS.bsuid) { out.ignored.push({ reason: 'user id too long', wamid }); return; }
-    if (!phone && !bsuid) { out.ignored.push({ reason: 'sender has neither a phone number nor a user id', wamid }); return; }
+    if (!phone && !bsuid) {
+      out.ignored.push({ reason: from ? 'sender is not a phone number' : 'sender has neither a phone number nor a user id', wamid });
+      return;
+    }
     const profile = contact && isObj(contact.profile) ? contact.profile : {};
     const type = clip(str(m.type) ?? 'unknown', 40);
     const { content, startsTurn } = describe(type, m);

@@ -1,14 +1,14 @@
 // Operator endpoints: GET /api/whatsapp/status and POST /api/whatsapp/refresh-kb, behind
-// requireAdmin (Bearer ADMIN_TOKEN, or loopback only when no token is set).
+// the operator guard (shared/admin-auth.ts).
 import { Router } from 'express';
-import { requireAdmin } from '../shared/admin-auth';
+import type { OperatorGuard } from '../shared/admin-auth';
 import type { KnowledgeBase } from '../knowledge/types';
 import type { Logger } from '../shared/logger';
 import type { StatusService } from './status-service';
 
-export function createStatusRouter(deps: { adminToken: string | undefined; status: StatusService; knowledge: KnowledgeBase; logger: Logger }): Router {
+export function createStatusRouter(deps: { operator: OperatorGuard; status: StatusService; knowledge: KnowledgeBase; logger: Logger }): Router {
   const router = Router();
-  const admin = requireAdmin(deps.adminToken);
+  const admin = deps.operator.api;
   router.get('/api/whatsapp/status', admin, async (_req, res, next) => {
     try { res.json(await deps.status.status()); } catch (err) { next(err); }
   });

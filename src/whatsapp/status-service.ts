@@ -35,7 +35,7 @@ export function createChannelState(deps: Pick<AppDeps, 'db' | 'logger'>): Channe
 }
 
 export function createStatusService(deps: {
-  app: Pick<AppDeps, 'config' | 'db' | 'knowledge' | 'chatLogger'>; credentials: WhatsAppCredentials | null;
+  app: Pick<AppDeps, 'config' | 'db' | 'knowledge' | 'chatLogger' | 'aiUsage' | 'aiDataPolicy'>; credentials: WhatsAppCredentials | null;
   sessions: SessionService; buffer: MessageBuffer; state: ChannelState; clock: () => number; inFlight: () => number;
 }) {
   const { config, db, knowledge, chatLogger } = deps.app;
@@ -55,11 +55,13 @@ export function createStatusService(deps: {
         isConfigured: false,
       };
       ai.isConfigured = ai.openRouterApiKey && ai.databaseUrl && ai.knowledgeBaseLoaded;
-      const [sessions, pendingBatches, lastGraphError] = await Promise.all([
+      const [sessions, pendingBatches, lastGraphError, usage] = await Promise.all([
         deps.sessions.activeSessions(deps.clock()).catch(() => []),
         deps.buffer.pendingBatches().catch(() => null),
         deps.state.lastGraphError(),
+        deps.app.aiUsage.today().catch(() => null),
       ]);
+      const policy = await deps.app.aiDataPolicy();
       return {
         webhook,
         ai,
@@ -79,6 +81,13 @@ export function createStatusService(deps: {
         },
         buffer: { windowMs: config.whatsapp.bufferMs, pendingBatches, inFlightHere: deps.inFlight() },
         chatLog: chatLogger.health(),
+        // What OpenRouter may do with prompts, and whether it refused the last one for that reason.
+        dataPolicy: {
+          dataCollection: policy?.dataCollection ?? config.privacy.dataCollection,
+          lastRefusal: policy?.lastRefusal ?? null,
+          ...(policy?.lastRefusal ? { fix: 'OPENROUTER_DATA_COLLECTION (or OPENROUTER_MODEL / OPENROUTER_FALLBACK_MODELS: models whose providers keep no data)' } : {}),
+        },
+        aiUsage: usage,
         // The local sandbox (issue 7): webhook.* then describe its generated credentials, not META_*.
         sandbox: { enabled: config.whatsapp.sandbox, ...(config.whatsapp.sandbox ? { page: '/sandbox' } : {}) },
       };

@@ -20,6 +20,27 @@ const RECEIVED = Buffer.from('EVENT_RECEIVED');
 
 interface WebhookDeps { credentials: WhatsAppCredentials | null; inbound: InboundService | null; logger: Logger }
 
+/**
+ * Bytes that bodies not yet verified may hold in memory, all connections together. Anyone can open
+ * connections and send unsigned bodies slowly; Meta's real deliveries are a few kilobytes each.
+ * A body reserves its declared length (or the full per-body limit when it declares none) before
+ * a byte is read, and gives it back once it has been read or the connection is gone.
+ */
+export function createByteBudget(maxBytes: number) {
+  let used = 0;
+  return {
+    get used() { return used; },
+    /** A release function, or null when the reservation does not fit. */
+    reserve(n: number): (() => void) | null {
+      if (used + n > maxBytes) return null;
+      used += n;
+      let released = false;
+      return () => { if (!released) { released = true; used -= n; } };
+    },
+  };
+}
+export type ByteBudget = ReturnType<typeof createByteBudget>;
+
 /** GET: the verify handshake, an ordinary route behind the app's middleware. */
 export function createWebhookRouter(deps: WebhookDeps): Router {
   const log = deps.logger.child({ module: 'whatsapp-webhook' });
@@ -49,7 +70,7 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
  * precomputed object, and writes its answer directly (no ETag hashing). Errors go through the app's
  * security middleware to its error handler, like any route's.
  */
-export function createWebhookIntake(deps: WebhookDeps & { security: SecurityHeaders }): EarlyHandler {
+export function createWebhookIntake(deps: WebhookDeps & { security: SecurityHeaders; budget: ByteBudget }): EarlyHandler {
   const log = deps.logger.child({ module: 'whatsapp-webhook' });
   const okHeaders = { ...deps.security.headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': String(RECEIVED.length) };
   return (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => {
@@ -59,10 +80,29 @@ export function createWebhookIntake(deps: WebhookDeps & { security: SecurityHead
     if (encoding && encoding !== 'identity') return next(new AppError('unsupported-encoding', 415, 'Compressed webhook bodies are not accepted'));
     const c = deps.credentials;
     const inbound = deps.inbound;
-    getRawBody(req, { length: req.headers['content-length'], limit: WEBHOOK_BODY_LIMIT }, (readErr, raw) => {
-      // Read the rest of a refused body before answering, as body-parser does, so the client gets
-      // the 413/400 instead of a reset connection.
-      if (readErr) { onFinished(req, () => next(readErr)); req.resume(); return; }
+    const header = req.headers['content-length'];
+    const declared = header !== undefined && /^\d+$/.test(header) ? Number(header) : null;
+    // Too large by its own declaration: answered at once, nothing read; the connection is not reused
+    // (node discards what the client still sends, without keeping it).
+    if (declared !== null && declared > WEBHOOK_BODY_LIMIT) {
+      res.setHeader('Connection', 'close');
+      return next(new AppError('payload-too-large', 413, 'Request body is too large'));
+    }
+    const release = deps.budget.reserve(declared ?? WEBHOOK_BODY_LIMIT);
+    if (!release) {
+      log.warn({ declared, pendingBytes: deps.budget.used }, 'too many unverified webhook bytes in flight; answering 503');
+      res.setHeader('Retry-After', '5');
+      res.setHeader('Connection', 'close');
+      return next(new AppError('busy', 503, 'Too many webhook deliveries in progress; please retry', undefined, true));
+    }
+    onFinished(req, release); // aborted or stalled-then-closed uploads give their share back
+    getRawBody(req, { length: header, limit: WEBHOOK_BODY_LIMIT }, (readErr, raw) => {
+      release();
+      if (readErr) {
+        // Over the limit while streaming (no length declared): answered at once as well.
+        res.setHeader('Connection', 'close');
+        return next(readErr);
+      }
       void handle(raw).catch(next);
     });
     async function handle(raw: Buffer) {

@@ -13,7 +13,8 @@ import { createMessageBuffer } from './message-buffer';
 import { createSessionService } from './session-service';
 import { createChannelState, createStatusService } from './status-service';
 import { createStatusRouter } from './status-router';
-import { createWebhookIntake, createWebhookRouter, WEBHOOK_PATH } from './webhook-router';
+import { createOperatorGuard } from '../shared/admin-auth';
+import { createByteBudget, createWebhookIntake, createWebhookRouter, WEBHOOK_PATH } from './webhook-router';
 
 export interface WhatsAppModuleOptions {
   /** Defaults to the META_* configuration; null = not configured (webhook answers 503). */
@@ -54,10 +55,10 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
   const inbound = credentials ? createInboundService({ buffer, batches, logger, clock, windowMs, phoneNumberId: credentials.phoneNumberId }) : null;
   const status = createStatusService({ app: deps, credentials, sessions, buffer, state, clock, inFlight: () => batches?.inFlight() ?? 0 });
 
-  const intake = createWebhookIntake({ credentials, inbound, logger, security: deps.security });
+  const intake = createWebhookIntake({ credentials, inbound, logger, security: deps.security, budget: createByteBudget(config.webhookUnverifiedMaxBytes) });
   const router = Router();
   router.use(createWebhookRouter({ credentials, inbound, logger }));
-  router.use(createStatusRouter({ adminToken: config.adminToken, status, knowledge: deps.knowledge, logger }));
+  router.use(createStatusRouter({ operator: createOperatorGuard(config), status, knowledge: deps.knowledge, logger }));
 
   let cleanup: NodeJS.Timeout | null = null;
   const cleanupEveryMs = opts.cleanupIntervalMs ?? 60 * 60_000;

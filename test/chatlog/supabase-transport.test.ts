@@ -90,7 +90,50 @@ describe('chat log over supabase-js (fake PostgREST)', () => {
   });
 });
 
+describe('erasure of one person from a chat log in Supabase', () => {
+  let database: TestDatabase;
+  let rest: FakePostgrest;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    rest = await startFakePostgrest({ db: database.db, serviceRoleKey: KEY });
+  });
+  afterAll(async () => { await rest.close(); await database.drop(); });
+
+  test('when the operator erases a person and the chat log goes through supabase-js, then their sessions and messages are deleted there and counted', async () => {
+    const t = await createTestApp({ env: { SUPABASE_URL: rest.url, SUPABASE_SERVICE_ROLE_KEY: KEY } });
+    try {
+      t.deps.chatLogger.logTurn(turn('whatsapp_628300000011', 'whatsapp', T0, ['Hapus saya']));
+      t.deps.chatLogger.logTurn(turn('whatsapp_628300000012', 'whatsapp', T0, ['Saya tetap']));
+      await t.deps.chatLogger.flush();
+      const r = await request(t.app).delete('/api/privacy/users/whatsapp_628300000011').expect(200);
+      expect(r.body.deleted).toMatchObject({ chat_sessions: 1, chat_messages: 2 });
+      expect(rest.requests.map((x) => x.path)).toContain('/rest/v1/rpc/chat_log_forget');
+      expect(await sessions(database.db, 'whatsapp_628300000011')).toHaveLength(0);
+      expect(await sessions(database.db, 'whatsapp_628300000012')).toHaveLength(1);
+    } finally { await t.close(); }
+  });
+
+  test('when the chat log is in another Postgres (SUPABASE_DATABASE_URL), then erasure deletes there too', async () => {
+    if (!database.url) return; // needs a server database to connect to by URL
+    const t = await createTestApp({ env: { SUPABASE_DATABASE_URL: database.url } });
+    try {
+      t.deps.chatLogger.logTurn(turn('whatsapp_628300000013', 'whatsapp', T0, ['Hapus saya juga']));
+      await t.deps.chatLogger.flush();
+      const r = await request(t.app).delete('/api/privacy/users/whatsapp_628300000013').expect(200);
+      expect(r.body.deleted).toMatchObject({ chat_sessions: 1, chat_messages: 2 });
+      expect(await sessions(database.db, 'whatsapp_628300000013')).toHaveLength(0);
+    } finally { await t.close(); }
+  });
+});
+
 describe('the SQL to run in Supabase', () => {
+  test('when the chat-log erasure migration changes, then docs/supabase-chat-log.sql still contains it unchanged', () => {
+    const root = path.resolve(__dirname, '../..');
+    const doc = fs.readFileSync(path.join(root, 'docs/supabase-chat-log.sql'), 'utf8');
+    const migration = fs.readFileSync(path.join(root, 'src/db/migrations/101-chat-log-forget.sql'), 'utf8');
+    expect(doc).toContain(migration.trim());
+  });
+
   test('when the chat-log migration changes, then docs/supabase-chat-log.sql still contains it unchanged', () => {
     const root = path.resolve(__dirname, '../..');
     const doc = fs.readFileSync(path.join(root, 'docs/supabase-chat-log.sql'), 'utf8');

@@ -12,7 +12,7 @@ describe('health and readiness', () => {
     try {
       await request(t.app).get('/healthz').expect(200, /"status":"ok"/);
       const r = await request(t.app).get('/readyz').expect(200);
-      expect(r.body).toEqual({ ready: true, database: 'ok', migrations: 'ok' });
+      expect(r.body).toEqual({ ready: true });
     } finally { await t.close(); }
   });
 
@@ -22,16 +22,21 @@ describe('health and readiness', () => {
       await t.database.db.close();
       await request(t.app).get('/healthz').expect(200);
       const r = await request(t.app).get('/readyz').expect(503);
-      expect(r.body).toMatchObject({ ready: false, database: 'unreachable' });
+      expect(r.body).toEqual({ ready: false, reason: 'database-unreachable' });
     } finally { await t.database.drop().catch(() => {}); }
   });
 
   test('when the PostgreSQL server cannot be reached, then /readyz answers 503 instead of hanging or crashing', async () => {
     const unreachable = createPostgresDatabase({ url: 'postgres://postgres@127.0.0.1:1/none', connectionTimeoutMs: 1000 });
     try {
-      const deps = await buildDeps(parseConfig({ NODE_ENV: 'test' }), silentLogger(), unreachable);
+      const token = 't'.repeat(32);
+      const deps = await buildDeps(parseConfig({ NODE_ENV: 'test', ADMIN_TOKEN: token }), silentLogger(), unreachable);
       const r = await request(createApp(deps)).get('/readyz').expect(503);
-      expect(r.body).toMatchObject({ ready: false, database: 'unreachable' });
+      // The public sees a boolean and a coarse reason: no host:port, no driver message.
+      expect(r.body).toEqual({ ready: false, reason: 'database-unreachable' });
+      expect(JSON.stringify(r.body)).not.toContain('127.0.0.1');
+      const detailed = await request(createApp(deps)).get('/readyz').set('Authorization', `Bearer ${token}`).expect(503);
+      expect(detailed.body).toMatchObject({ ready: false, database: 'unreachable', error: expect.any(String) });
     } finally { await unreachable.close(); }
   });
 

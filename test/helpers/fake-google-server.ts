@@ -17,7 +17,11 @@ export interface FakeGoogle {
   denyNext: boolean;
   /** Next token exchange answers 500. */
   failTokenNext: boolean;
-  requests: { method: string; path: string }[];
+  /** Next token exchange never answers (a provider that hangs). */
+  hangTokenNext: boolean;
+  /** Userinfo accepts the token only in the Authorization header (as most OpenID providers do). */
+  headerOnly: boolean;
+  requests: { method: string; path: string; search: string; authorization?: string }[];
   close(): Promise<void>;
 }
 
@@ -36,13 +40,13 @@ export async function startFakeGoogle(opts: { callbackUrl?: string } = {}): Prom
 
   const fake: FakeGoogle = {
     url: '', env: {}, account: { sub: '10769150350006150715113082367', name: 'Siti Rahma', email: 'siti@example.com', email_verified: true },
-    denyNext: false, failTokenNext: false, requests: [],
+    denyNext: false, failTokenNext: false, hangTokenNext: false, headerOnly: false, requests: [],
     close: () => new Promise((r) => { server.close(() => r()); server.closeAllConnections(); }),
   };
 
   const server = http.createServer(async (req, res) => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
-    fake.requests.push({ method: req.method ?? 'GET', path: u.pathname });
+    fake.requests.push({ method: req.method ?? 'GET', path: u.pathname, search: u.search, authorization: req.headers.authorization });
     if (req.method === 'GET' && u.pathname === '/o/oauth2/v2/auth') {
       const redirectUri = u.searchParams.get('redirect_uri');
       const clientId = u.searchParams.get('client_id');
@@ -66,6 +70,7 @@ export async function startFakeGoogle(opts: { callbackUrl?: string } = {}): Prom
     }
     if (req.method === 'POST' && u.pathname === '/token') {
       const form = new URLSearchParams(await readBody(req));
+      if (fake.hangTokenNext) { fake.hangTokenNext = false; return; }
       if (fake.failTokenNext) { fake.failTokenNext = false; return json(res, 500, { error: 'internal_failure' }); }
       if (form.get('client_id') !== FAKE_CLIENT_ID || form.get('client_secret') !== FAKE_CLIENT_SECRET) return json(res, 401, { error: 'invalid_client' });
       const grant = codes.get(form.get('code') ?? '');
@@ -83,7 +88,7 @@ export async function startFakeGoogle(opts: { callbackUrl?: string } = {}): Prom
       return json(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3599, scope: 'openid profile email', id_token: 'unused.in.tests' });
     }
     if (req.method === 'GET' && u.pathname === '/v1/userinfo') {
-      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? u.searchParams.get('access_token') ?? '';
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (fake.headerOnly ? '' : u.searchParams.get('access_token')) ?? '';
       const account = tokens.get(bearer);
       if (!account) return json(res, 401, { error: 'invalid_token', error_description: 'Invalid Credentials' });
       return json(res, 200, account);

@@ -47,7 +47,7 @@ describe('parseWebhook', () => {
     expect(content('doc/interactive-list-messages.md#1')).not.toMatch(/^\[/);
     expect(content('doc/button.md#2')).not.toBe('[button]');
     const captioned = parseWebhook({ entry: [{ changes: [{ field: 'messages', value: { messages: [
-      { from: '628123', id: 'w1', timestamp: '1', type: 'image', image: { caption: 'my bill', id: 'm1' } }] } }] }] });
+      { from: '62812300', id: 'w1', timestamp: '1', type: 'image', image: { caption: 'my bill', id: 'm1' } }] } }] }] });
     expect(captioned.messages[0].content).toBe('[image: my bill]');
   });
 

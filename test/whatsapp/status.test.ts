@@ -32,9 +32,10 @@ describe('WhatsApp operator endpoints', () => {
   });
 
   test('when nothing is configured in production (no sandbox there), then status says so instead of failing', async () => {
-    const t = await createTestApp({ env: { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) } });
+    const token = 'a'.repeat(32);
+    const t = await createTestApp({ env: { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), ADMIN_TOKEN: token } });
     try {
-      const r = await request(t.app).get('/api/whatsapp/status').expect(200);
+      const r = await request(t.app).get('/api/whatsapp/status').set('Authorization', `Bearer ${token}`).expect(200);
       expect(r.body.webhook).toEqual({ accessToken: false, phoneNumberId: false, verifyToken: false, appSecret: false, isConfigured: false });
       expect(r.body.isFullyConfigured).toBe(false);
       expect(r.body.sessions).toEqual({ activeSessions: 0, sessions: [] });

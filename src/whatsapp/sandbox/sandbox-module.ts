@@ -11,6 +11,7 @@ import { WEBHOOK_PATH } from '../webhook-router';
 import { createSandboxGraphRouter } from './sandbox-graph-router';
 import { createSandboxRepository } from './sandbox-repository';
 import { createSandboxRouter } from './sandbox-router';
+import { createOperatorGuard } from '../../shared/admin-auth';
 import { createSandboxService, type SandboxService } from './sandbox-service';
 
 export interface SandboxModule extends AppModule { credentials: WhatsAppCredentials; service: SandboxService }
@@ -34,7 +35,7 @@ export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'd
   router.use(WEBHOOK_PATH, whenLoaded);
   router.use(createSandboxGraphRouter({ service }));
   router.use(createSandboxRouter({
-    service, adminToken: config.adminToken, bufferMs: config.whatsapp.bufferMs, graphVersion: config.meta.graphVersion,
+    service, operator: createOperatorGuard(config), bufferMs: config.whatsapp.bufferMs, graphVersion: config.meta.graphVersion,
     aiOnline: Boolean(config.openRouter.apiKey),
   }));
   return {

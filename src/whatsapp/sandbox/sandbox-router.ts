@@ -4,7 +4,7 @@
 import path from 'node:path';
 import express, { Router } from 'express';
 import helmet from 'helmet';
-import { requireAdmin } from '../../shared/admin-auth';
+import type { OperatorGuard } from '../../shared/admin-auth';
 import { AppError } from '../../shared/errors';
 import { DEMO_USERS } from '../../db/seed';
 import { SANDBOX_DISPLAY_NUMBER, SANDBOX_PHONE_NUMBER_ID, phoneDigits } from './sandbox-payload';
@@ -14,11 +14,11 @@ const PUBLIC_DIR = path.join(__dirname, 'public');
 const MAX_TEXT = 4096;
 
 export function createSandboxRouter(deps: {
-  service: SandboxService; adminToken: string | undefined; bufferMs: number; graphVersion: string; aiOnline: boolean;
+  service: SandboxService; operator: OperatorGuard; bufferMs: number; graphVersion: string; aiOnline: boolean;
 }): Router {
   const { service } = deps;
   const router = Router();
-  const admin = requireAdmin(deps.adminToken);
+  const admin = deps.operator.api;
 
   // Scoped to /sandbox: this router sits in front of every other module's routes.
   router.use('/sandbox', helmet({
@@ -51,7 +51,7 @@ export function createSandboxRouter(deps: {
     const phone = typeof body.phone === 'string' ? phoneDigits(body.phone) : '';
     const name = typeof body.name === 'string' && body.name.trim() ? body.name.trim().slice(0, 60) : 'Sandbox User';
     const text = typeof body.text === 'string' ? body.text.trim() : '';
-    if (phone.length < 6 || phone.length > 15) return next(new AppError('invalid-phone', 400, 'Phone number: 6 to 15 digits with the country code, e.g. +62812345678'));
+    if (phone.length < 7 || phone.length > 15) return next(new AppError('invalid-phone', 400, 'Phone number: 7 to 15 digits with the country code, e.g. +62812345678'));
     if (!text) return next(new AppError('empty-message', 400, 'Type a message first'));
     if (text.length > MAX_TEXT) return next(new AppError('message-too-long', 400, `A WhatsApp message here is at most ${MAX_TEXT} characters`));
     try {
@@ -62,7 +62,7 @@ export function createSandboxRouter(deps: {
   router.get('/sandbox/api/conversation', async (req, res, next) => {
     const phone = typeof req.query.phone === 'string' ? phoneDigits(req.query.phone) : '';
     const after = Number(req.query.after ?? 0);
-    if (phone.length < 6 || phone.length > 15) return next(new AppError('invalid-phone', 400, 'Phone number: 6 to 15 digits with the country code'));
+    if (phone.length < 7 || phone.length > 15) return next(new AppError('invalid-phone', 400, 'Phone number: 7 to 15 digits with the country code'));
     try {
       res.json(await service.conversation(phone, Number.isFinite(after) ? after : 0));
     } catch (err) { next(err); }

@@ -22,7 +22,7 @@
       return res.json().catch(function () { return {}; }).then(function (body) {
         if (!res.ok) {
           var msg = (body.error && body.error.message) || ('HTTP ' + res.status);
-          if (res.status === 401 || res.status === 403) msg = 'The sandbox answers only on the server itself. From another machine, set ADMIN_TOKEN and open /sandbox?token=<ADMIN_TOKEN>. (' + msg + ')';
+          if (res.status === 401 || res.status === 403) msg = 'The sandbox answers only on the server itself, opened as http://localhost (or 127.0.0.1). From another machine, set ADMIN_TOKEN and open /sandbox?token=<ADMIN_TOKEN>. (' + msg + ')';
           var err = new Error(msg); err.status = res.status; throw err;
         }
         return body;
