@@ -112,6 +112,14 @@ const schema = z.object({
   ENABLE_CHAT_LOGGING: bool(true),
   ENABLE_CLEANUP: bool(true),
   CLEANUP_OLD_SESSIONS_DAYS: int(30, 1, 3650),
+
+  // Operator console and human handoff.
+  OPERATOR_EMAILS: z.string().optional().superRefine((v, ctx) => {
+    const bad = (v ?? '').split(',').map((s) => s.trim()).filter((s) => s && !/^[^@\s]+@[^@\s]+$/.test(s));
+    if (bad.length) ctx.addIssue({ code: 'custom', message: `must be comma-separated e-mail addresses, got "${bad[0]}"` });
+  }),
+  OPERATOR_WEBHOOK_URL: httpUrl,
+  OPERATOR_IDLE_RELEASE_MINUTES: int(60, 1, 60 * 24 * 7),
 });
 
 export type Config = ReturnType<typeof buildConfig>;
@@ -231,6 +239,13 @@ function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
     },
     session: { secret: e.SESSION_SECRET ?? 'dev-only-insecure-session-secret' },
     webChat: { rateLimitPerMinute: e.WEB_CHAT_RATE_LIMIT_PER_MINUTE },
+    operator: {
+      /** Google accounts allowed into /admin and the operator API (lower-case). */
+      emails: (e.OPERATOR_EMAILS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+      /** needs_human announcements are POSTed here (Slack/Teams/e-mail bridges). */
+      webhookUrl: e.OPERATOR_WEBHOOK_URL,
+      idleReleaseMinutes: e.OPERATOR_IDLE_RELEASE_MINUTES,
+    },
     chatLog: {
       enabled: e.ENABLE_CHAT_LOGGING,
       cleanupEnabled: e.ENABLE_CLEANUP,

@@ -27,6 +27,8 @@ import { createSandboxModule } from './whatsapp/sandbox/sandbox-module';
 import { createIdentityService, type IdentityService } from './identity/identity-service';
 import { createIdentityModule } from './identity/identity-module';
 import { createWhatsAppNotices, type WhatsAppNotices } from './whatsapp/notices';
+import { createOperator, createOperatorModule } from './operator/operator-module';
+import type { OperatorService } from './operator/operator-service';
 
 export interface AppModule {
   name: string;
@@ -66,6 +68,8 @@ export interface AppDeps {
   identity: IdentityService;
   /** One-line WhatsApp notices outside a turn; the channel attaches its Graph client. */
   notices: WhatsAppNotices;
+  /** Who answers a person (AI, operator, nobody after STOP); asked by both channels before a turn. */
+  operator: OperatorService;
   modules: AppModule[];
   readiness(): Promise<Readiness>;
 }
@@ -95,10 +99,12 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const identity = createIdentityService({
     db, users, logger, clock: opts.clock, displayPhone: config.identity.displayPhone, notify: (to, text) => notices.send(to, text),
   });
+  const operator = createOperator({ config, logger, db, credit, notices }, { clock: opts.clock }).service;
+  notices.setOptOutCheck(operator.isOptedOutRecipient);
 
   const modules: AppModule[] = [];
   const deps: AppDeps = {
-    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, identity, notices, modules,
+    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, identity, notices, operator, modules,
     async readiness() {
       try {
         await db.ping();
@@ -121,6 +127,8 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   if (sandbox) modules.push(sandbox);
   if (config.whatsapp.enabled) modules.push(createWhatsAppModule(deps, { clock: opts.clock, ...(sandbox ? { credentials: sandbox.credentials } : {}) }));
   modules.push(createIdentityModule(deps, { clock: opts.clock }));
+  // [operator]: before the dashboard, whose /admin it signs operators in to
+  modules.push(createOperatorModule(deps, { clock: opts.clock }));
   // [chatlog] (issue: ChatLogger and analytics)
   modules.push(chatLog.module);
   // [web] (issue: web chat)
