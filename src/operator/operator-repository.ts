@@ -44,13 +44,20 @@ export function createOperatorRepository(deps: { db: Database }) {
     async transition(userId: string, to: HandoffState, from: HandoffState[] | null, fields: { operator?: string | null; reason?: string | null; at: Date },
       guard?: { heldBy?: string }): Promise<ConversationRow | null> {
       const fromList = from ?? STATES.filter((s) => s !== 'opted_out');
-      return one<ConversationRow>(`INSERT INTO operator_conversations AS c (user_id, state, operator, reason, state_changed_at, operator_activity_at)
-        SELECT $1::text, $2::text, $4::text, $5::text, $6::timestamptz, CASE WHEN $2::text = 'human' THEN $6::timestamptz END WHERE 'ai' = ANY($3::text[])
-        ON CONFLICT (user_id) DO UPDATE SET state = EXCLUDED.state, operator = EXCLUDED.operator, reason = EXCLUDED.reason,
-          state_changed_at = CASE WHEN c.state = EXCLUDED.state THEN c.state_changed_at ELSE EXCLUDED.state_changed_at END,
-          operator_activity_at = EXCLUDED.operator_activity_at
-        WHERE c.state = ANY($3::text[]) AND ($7::text IS NULL OR c.state <> 'human' OR c.operator = $7)
-        RETURNING *`, [userId, to, fromList, fields.operator ?? null, fields.reason ?? null, fields.at, guard?.heldBy ?? null]);
+      // An existing row changes only from one of `from`; a person without a row is in 'ai'.
+      return one<ConversationRow>(`WITH up AS (
+          UPDATE operator_conversations c SET state = $2, operator = $4, reason = $5,
+            state_changed_at = CASE WHEN c.state = $2 THEN c.state_changed_at ELSE $6 END,
+            operator_activity_at = CASE WHEN $2 = 'human' THEN $6 END
+          WHERE c.user_id = $1 AND c.state = ANY($3::text[]) AND ($7::text IS NULL OR c.state <> 'human' OR c.operator = $7)
+          RETURNING c.*),
+        ins AS (
+          INSERT INTO operator_conversations (user_id, state, operator, reason, state_changed_at, operator_activity_at)
+          SELECT $1, $2, $4, $5, $6, CASE WHEN $2 = 'human' THEN $6 END
+          WHERE 'ai' = ANY($3::text[]) AND NOT EXISTS (SELECT 1 FROM operator_conversations WHERE user_id = $1)
+          ON CONFLICT (user_id) DO NOTHING RETURNING *)
+        SELECT * FROM up UNION ALL SELECT * FROM ins`,
+        [userId, to, fromList, fields.operator ?? null, fields.reason ?? null, fields.at, guard?.heldBy ?? null]);
     },
     touchOperator,
     async markRead(userId: string, at: Date) {
