@@ -42,6 +42,7 @@
     $('view-dashboard').hidden = onConsole;
     $('view-conversations').hidden = !onConsole;
     $('range').hidden = onConsole;
+    document.querySelector('.top h1').textContent = onConsole ? 'Operator console' : 'Chat analytics';
     $('tab-dashboard').classList.toggle('active', !onConsole);
     $('tab-conversations').classList.toggle('active', onConsole);
     var sel = h.indexOf('#conversations/') === 0 ? decodeURIComponent(h.slice('#conversations/'.length)) : null;
