@@ -8,7 +8,15 @@ import { startFakeReceiver, type FakeReceiver } from '../helpers/fake-webhook-re
 const TOKEN = 'operator-test-token';
 let t: WhatsAppTestApp;
 let hook: FakeReceiver;
-const ai = recordingAi();
+const recording = recordingAi();
+// The model's structured "a person must handle this" flag, as the processor would set it.
+const ai = {
+  turns: recording.turns,
+  async reply(input: Parameters<typeof recording.reply>[0]) {
+    const r = await recording.reply(input);
+    return input.messages.some((m) => m.includes('sanggahan')) ? { ...r, handoff: { reason: 'dispute the AI must not decide' } } : r;
+  },
+};
 
 beforeAll(async () => {
   hook = await startFakeReceiver();
@@ -164,6 +172,19 @@ describe('human handoff on WhatsApp', () => {
     const thread = (await api().get(conv(user)).expect(200)).body;
     expect(thread.conversation.state).toBe('ai');
     expect(thread.actions.pop()).toMatchObject({ actor: 'system', action: 'auto-release' });
+  });
+
+  it('when the model flags a turn for a person, then its answer is sent, the conversation waits for an operator and is announced', async () => {
+    const phone = '6281400000007';
+    const user = `whatsapp_${phone}`;
+    expect(await say(phone, 'saya ajukan sanggahan atas tagihan ini')).toHaveLength(1);
+    const thread = (await api().get(conv(user)).expect(200)).body;
+    expect(thread.conversation).toMatchObject({ state: 'needs_human', reason: 'dispute the AI must not decide' });
+    expect(thread.actions).toEqual([expect.objectContaining({ actor: 'ai', action: 'escalate' })]);
+    await waitFor(() => hook.received.some((r) => r.userId === user && r.reason === 'dispute the AI must not decide'));
+    const turns = ai.turns.length;
+    expect(await say(phone, 'jadi bagaimana?')).toEqual([]);
+    expect(ai.turns.length).toBe(turns);
   });
 
   it('when searching and filtering the inbox, then conversations are found by masked phone digits, name or id, newest first, and a bad state is refused', async () => {
