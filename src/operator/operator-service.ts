@@ -53,6 +53,8 @@ export function createOperatorService(deps: OperatorServiceDeps) {
     const state = row?.state ?? 'ai';
     const opt = channel === 'whatsapp' ? texts.map(optKeyword).filter((k) => k !== null).pop() ?? null : null;
     const at = now();
+    // STOP is about WhatsApp messages: the same person asking in the web chat is answered there.
+    if (state === 'opted_out' && channel === 'web') return { action: 'ai' };
     if (state === 'opted_out') {
       if (opt?.kind !== 'start') return { action: 'hold', state };
       if (await repo.transition(userId, 'ai', ['opted_out'], { at })) await repo.audit(userId, 'customer', 'opt-in', { channel }, at);

@@ -103,6 +103,17 @@ describe('handoff in the web chat', () => {
   });
 });
 
+describe('opt-out and the web chat', () => {
+  it('when a person who opted out on WhatsApp (STOP) asks in the web chat, then the web chat still answers them', async () => {
+    const c = await webCustomer();
+    await t.database.db.query("INSERT INTO operator_conversations (user_id, state) VALUES ($1, 'opted_out') ON CONFLICT (user_id) DO UPDATE SET state = 'opted_out'", [c.userId]);
+    const turns = ai.turns.length;
+    const r = await c.agent.post('/api/chat').set('x-csrf-token', c.csrf).send({ message: 'berapa skor saya?' }).expect(200);
+    expect(r.body.reply.held).toBeUndefined();
+    expect(ai.turns.length).toBe(turns + 1);
+  });
+});
+
 describe('recognising a request for a person (no model)', () => {
   it.each([
     ['mau bicara dengan CS', 'id'], ['saya ingin ngobrol sama orang', 'id'], ['admin manusia dong', 'id'], ['operator', 'id'],
