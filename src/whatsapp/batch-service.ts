@@ -37,7 +37,7 @@ export interface BatchServiceDeps {
   /** Batches answered at once by this process; the rest wait in due order (see run()). */
   maxConcurrent?: number;
   /** Handoff (operator/): an operator holds the person, they wait for one, or they sent STOP. */
-  handoff?: Pick<OperatorService, 'gate' | 'escalate'>;
+  handoff?: Pick<OperatorService, 'gate' | 'escalate' | 'isOptedOutRecipient'>;
   /** WHATSAPP_RATE_LIMIT_PER_MINUTE, for the notice text (the claim applies the limit). */
   rateLimitPerMinute?: number;
 }
@@ -90,7 +90,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
   });
   const { schedule } = scheduler;
 
-  const limitedDeps = { graph, chatLogger: deps.chatLogger, logger: log, perMinute: deps.rateLimitPerMinute ?? 0 };
+  const limitedDeps = { graph, chatLogger: deps.chatLogger, logger: log, perMinute: deps.rateLimitPerMinute ?? 0, optedOut: deps.handoff?.isOptedOutRecipient };
 
   async function answer(b: ClaimedBatch): Promise<void> {
     // Everything pending was over the rate limit: no AI turn, at most the notice.

@@ -150,6 +150,17 @@ describe('human handoff on WhatsApp', () => {
     expect(ai.turns.length).toBe(turns + 1);
   });
 
+  it('when a number that sent STOP floods past the rate limit, then it gets no "slow down" notice either', async () => {
+    const phone = '6281400000008';
+    await say(phone, 'STOP');
+    const before = sentTo(phone).length;
+    await t.post(webhookPayload({ messages: Array.from({ length: 25 }, (_, i) => ({ from: phone, text: `banjir ${i}` })) })).expect(200);
+    await waitFor(async () => (await t.count("SELECT count(*) AS n FROM conversation_messages WHERE content = 'banjir 0'")) === 1 && (await pending()) === 0);
+    await sleep(100);
+    expect(t.logs.text()).toContain('Rate limit:');
+    expect(sentTo(phone).length).toBe(before);
+  });
+
   it('when the customer\'s last message is older than 24 hours, then an operator message is refused with 422 and a sentence', async () => {
     const phone = '6281400000005';
     const user = `whatsapp_${phone}`;
