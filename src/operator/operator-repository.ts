@@ -101,6 +101,18 @@ export function createOperatorRepository(deps: { db: Database }) {
       const reason = failed.rows[0]?.error_title ?? null;
       return new Map(r.rows.map((x) => [Number(x.history_id), { status: x.status ?? (x.mstatus === 'sent' ? 'sent' : x.mstatus), error: x.status === 'failed' ? reason : x.error }]));
     },
+    /**
+     * The AI's WhatsApp replies to this recipient: when each batch finished (its history row is
+     * written by the same statement), Meta's best status for its parts and the knowledge pages used.
+     */
+    aiReplies: async (recipient: string) => (await db.query<{ finished_at: Date; sources: { file: string; page: number }[] | null; status: string | null; error: string | null }>(`
+      SELECT b.finished_at, b.reply_meta->'sources' AS sources,
+             (SELECT s.status FROM whatsapp_statuses s WHERE s.wamid = ANY(b.graph_message_ids)
+               ORDER BY CASE s.status WHEN 'failed' THEN 4 WHEN 'read' THEN 3 WHEN 'delivered' THEN 2 ELSE 1 END DESC LIMIT 1) AS status,
+             (SELECT s.error_title FROM whatsapp_statuses s WHERE s.wamid = ANY(b.graph_message_ids) AND s.status = 'failed' LIMIT 1) AS error
+        FROM whatsapp_batches b JOIN whatsapp_conversations c ON c.conversation_key = b.conversation_key
+       WHERE c.recipient = $1 AND b.status = 'sent' AND b.finished_at IS NOT NULL AND cardinality(b.graph_message_ids) > 0
+       ORDER BY b.id DESC LIMIT 300`, [recipient])).rows,
     lastUserMessage: (userId: string) => one<{ channel: 'whatsapp' | 'web'; created_at: Date }>(
       "SELECT channel, created_at FROM conversation_messages WHERE user_id = $1 AND role = 'user' ORDER BY id DESC LIMIT 1", [userId]),
     async isOptedOutRecipient(recipient: string): Promise<boolean> {

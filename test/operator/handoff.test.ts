@@ -14,6 +14,7 @@ const ai = {
   turns: recording.turns,
   async reply(input: Parameters<typeof recording.reply>[0]) {
     const r = await recording.reply(input);
+    if (input.messages.some((m) => m.includes('panduan'))) return { ...r, sources: [{ file: 'panduan-kredit.pdf', page: 3 }] };
     return input.messages.some((m) => m.includes('sanggahan')) ? { ...r, handoff: { reason: 'dispute the AI must not decide' } } : r;
   },
 };
@@ -196,6 +197,17 @@ describe('human handoff on WhatsApp', () => {
     const turns = ai.turns.length;
     expect(await say(phone, 'jadi bagaimana?')).toEqual([]);
     expect(ai.turns.length).toBe(turns);
+  });
+
+  it('when the AI answered from the knowledge base, then the thread shows the pages used and Meta\'s delivery status of the reply', async () => {
+    const phone = '6281400000009';
+    const user = `whatsapp_${phone}`;
+    await say(phone, 'apa kata panduan soal kolektibilitas?');
+    const wamid = t.graph.sent().filter((c) => c.to === phone).pop()!.messageId!;
+    await t.post(webhookPayload({ statuses: [statusUpdate({ id: wamid, status: 'delivered', recipient: phone })] })).expect(200);
+    await waitFor(async () => (await t.count('SELECT count(*) AS n FROM whatsapp_statuses WHERE wamid = $1', [wamid])) === 1);
+    const reply = (await api().get(conv(user)).expect(200)).body.messages.find((m: { role: string }) => m.role === 'assistant');
+    expect(reply).toMatchObject({ channel: 'whatsapp', status: 'delivered', sources: [{ file: 'panduan-kredit.pdf', page: 3 }] });
   });
 
   it('when searching and filtering the inbox, then conversations are found by masked phone digits, name or id, newest first, and a bad state is refused', async () => {

@@ -123,6 +123,9 @@
       meta.append(el('span', 'channel channel-' + m.channel, m.channel === 'whatsapp' ? 'WhatsApp' : 'Web'), el('span', 'who', senderOf(m)), el('time', '', when(m.at)));
       if (m.status) meta.append(el('span', 'tick tick-' + m.status, (TICKS[m.status] || m.status) + (m.error ? ': ' + m.error : '')));
       li.append(meta);
+      if (m.sources && m.sources.length) {
+        li.append(el('div', 'tm-sources', 'Knowledge: ' + m.sources.map(function (s) { return s.file + ' p. ' + s.page; }).join(', ')));
+      }
       return li;
     }));
     list.scrollTop = list.scrollHeight;
