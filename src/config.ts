@@ -124,6 +124,14 @@ const schema = z.object({
   DATA_RETENTION_DAYS: optionalInt(1, 3650),
   GOOGLE_TIMEOUT_MS: int(10_000, 100, 120_000),
   WEBHOOK_UNVERIFIED_MAX_BYTES: int(16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+
+  // Operator console and human handoff.
+  OPERATOR_EMAILS: z.string().optional().superRefine((v, ctx) => {
+    const bad = (v ?? '').split(',').map((s) => s.trim()).filter((s) => s && !/^[^@\s]+@[^@\s]+$/.test(s));
+    if (bad.length) ctx.addIssue({ code: 'custom', message: `must be comma-separated e-mail addresses, got "${bad[0]}"` });
+  }),
+  OPERATOR_WEBHOOK_URL: httpUrl,
+  OPERATOR_IDLE_RELEASE_MINUTES: int(60, 1, 60 * 24 * 7),
 });
 
 /** Routers that send each request to a provider picked at random (data policy unknown in advance). */
@@ -251,6 +259,13 @@ function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
     },
     session: { secret: e.SESSION_SECRET ?? 'dev-only-insecure-session-secret' },
     webChat: { rateLimitPerMinute: e.WEB_CHAT_RATE_LIMIT_PER_MINUTE },
+    operator: {
+      /** Google accounts allowed into /admin and the operator API (lower-case). */
+      emails: (e.OPERATOR_EMAILS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+      /** needs_human announcements are POSTed here (Slack/Teams/e-mail bridges). */
+      webhookUrl: e.OPERATOR_WEBHOOK_URL,
+      idleReleaseMinutes: e.OPERATOR_IDLE_RELEASE_MINUTES,
+    },
     chatLog: {
       enabled: e.ENABLE_CHAT_LOGGING,
       cleanupEnabled: e.ENABLE_CLEANUP,

@@ -33,6 +33,8 @@ import { createIdentityModule } from './identity/identity-module';
 import { createWhatsAppNotices, type WhatsAppNotices } from './whatsapp/notices';
 import { createPrivacyModule } from './privacy/privacy-module';
 import { createPostgresChatLogTransport } from './chatlog/chatlog-repository';
+import { createOperator, createOperatorModule } from './operator/operator-module';
+import type { OperatorService } from './operator/operator-service';
 
 export interface AppModule {
   name: string;
@@ -78,6 +80,8 @@ export interface AppDeps {
   identity: IdentityService;
   /** One-line WhatsApp notices outside a turn; the channel attaches its Graph client. */
   notices: WhatsAppNotices;
+  /** Who answers a person (AI, operator, nobody after STOP); asked by both channels before a turn. */
+  handoff: OperatorService;
   modules: AppModule[];
   readiness(): Promise<Readiness>;
 }
@@ -111,6 +115,8 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const identity = createIdentityService({
     db, users, logger, clock: opts.clock, displayPhone: config.identity.displayPhone, notify: (to, text) => notices.send(to, text),
   });
+  const handoff = createOperator({ config, logger, db, credit, notices }, { clock: opts.clock }).service;
+  notices.setOptOutCheck(handoff.isOptedOutRecipient);
   const operator = createOperatorGuard(config);
   if (config.production && !config.adminToken) {
     logger.warn({ module: 'operator' }, `🔒 ADMIN_TOKEN is not set: /api/whatsapp/*, /api/analytics, /api/privacy and /admin answer 403. ${OPERATOR_TEXT.noTokenInProduction}`);
@@ -118,7 +124,7 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
 
   const modules: AppModule[] = [];
   const deps: AppDeps = {
-    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, modules, aiUsage, operator, identity, notices,
+    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, modules, aiUsage, operator, identity, notices, handoff,
     aiDataPolicy: () => dataPolicy.read(processor?.dataPolicy() ?? null),
     async readiness() {
       try {
@@ -142,6 +148,8 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   if (sandbox) modules.push(sandbox);
   if (config.whatsapp.enabled) modules.push(createWhatsAppModule(deps, { clock: opts.clock, ...(sandbox ? { credentials: sandbox.credentials } : {}) }));
   modules.push(createIdentityModule(deps, { clock: opts.clock }));
+  // [operator]: before the dashboard, whose /admin it signs operators in to
+  modules.push(createOperatorModule(deps, { clock: opts.clock }));
   // [chatlog] (issue: ChatLogger and analytics)
   modules.push(chatLog.module);
   // [web] (issue: web chat)

@@ -60,7 +60,7 @@ export function buildChatMessages(input: {
   return [
     { role: 'system', content: systemPrompt(input.appName) },
     { role: 'system', content: reference },
-    ...input.history.map((m) => ({ role: m.role, content: m.text }) as ChatMessage),
+    ...input.history.map((m) => ({ role: m.role === 'operator' ? 'assistant' : m.role, content: m.text }) as ChatMessage),
     { role: 'user', content: userTurn(input.messages) },
   ];
 }

@@ -3,7 +3,8 @@
 
 export type Channel = 'whatsapp' | 'web';
 
-export interface ConversationMessage { role: 'user' | 'assistant'; text: string; at?: Date; channel?: Channel }
+/** 'operator': a person from the company answered (handoff); the model reads it as the assistant's turn. */
+export interface ConversationMessage { role: 'user' | 'assistant' | 'operator'; text: string; at?: Date; channel?: Channel }
 
 export interface AiTurnInput {
   userId: string;
@@ -30,6 +31,8 @@ export interface AiTurnResult {
   latencyMs: number;
   /** Knowledge-base passages the answer was grounded in. */
   sources: { file: string; page: number }[];
+  /** The model asks for a person (a dispute it must not decide): the conversation waits for an operator. */
+  handoff?: { reason: string };
 }
 
 export interface AiResponder {

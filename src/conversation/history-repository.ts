@@ -17,7 +17,7 @@ export function createHistoryRepository(deps: { db: Database }): HistoryReposito
         [userId, channel, role, content, at]);
     },
     async recent(userId, limit = 20) {
-      const r = await db.query<{ role: 'user' | 'assistant'; content: string; created_at: Date; channel: Channel }>(
+      const r = await db.query<{ role: 'user' | 'assistant' | 'operator'; content: string; created_at: Date; channel: Channel }>(
         'SELECT role, content, created_at, channel FROM conversation_messages WHERE user_id = $1 ORDER BY id DESC LIMIT $2',
         [userId, limit]);
       return r.rows.reverse().map((m) => ({ role: m.role, text: m.content, at: m.created_at, channel: m.channel }));

@@ -10,12 +10,14 @@ import type { Database } from '../db/database';
 import type { Logger } from '../shared/logger';
 import { AppError } from '../shared/errors';
 import { storableText } from '../shared/text';
+import type { OperatorService } from '../operator/operator-service';
 
 export const MAX_MESSAGE_CHARS = 4000;
 export const HISTORY_PAGE = 100;
 const UNAVAILABLE = 'Sorry, the assistant could not answer just now. Please send your question again in a moment.';
 
-export interface ChatReply { text: string; kind: AiTurnResult['kind']; sources: AiTurnResult['sources']; at: Date }
+/** held: an operator has the conversation (or the person waits for one): stored, no AI reply. */
+export interface ChatReply { text: string; kind: AiTurnResult['kind']; sources: AiTurnResult['sources']; at: Date; held?: boolean }
 
 export interface ChatService {
   /** sessionKey: an opaque id of the login session, so chat-log sessions follow logins. */
@@ -25,6 +27,8 @@ export interface ChatService {
 
 export interface ChatServiceDeps {
   db: Database; ai: AiResponder; history: HistoryRepository; chatLogger: ChatLogger; logger: Logger; clock?: () => number;
+  /** Handoff (operator/): whether the AI answers this turn. */
+  handoff?: Pick<OperatorService, 'gate' | 'escalate'>;
 }
 
 export function createChatService(deps: ChatServiceDeps): ChatService {
@@ -47,11 +51,23 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
         throw new AppError('message-too-long', 400, `Your message is too long (${text.length} characters; at most ${MAX_MESSAGE_CHARS}). Please shorten it.`);
       }
       const askedAt = now();
+      const gate = deps.handoff ? await deps.handoff.gate({ userId: user.id, channel: 'web', texts: [text] }) : null;
+      if (gate && gate.action !== 'ai') {
+        const fixed = gate.action === 'reply' ? gate.text : null;
+        const at = now();
+        await db.transaction(async (tx) => {
+          await history.append(user.id, 'web', 'user', text, askedAt, tx);
+          if (fixed) await history.append(user.id, 'web', 'assistant', fixed, at, tx);
+        });
+        logTurn({ userId: user.id, channel: 'web', sessionKey: user.sessionKey, userMessages: [{ text, at: askedAt }] });
+        return { text: fixed ?? '', kind: 'placeholder', sources: [], at, held: !fixed };
+      }
       const earlier = await history.recent(user.id);
       let result: AiTurnResult;
       try {
         result = await ai.reply({ userId: user.id, channel: 'web', messages: [text], history: earlier, userName: user.name });
         if (!result || typeof result.text !== 'string' || !result.text.trim()) throw new Error('the AI returned an empty reply');
+        if (result.handoff && deps.handoff) await deps.handoff.escalate(user.id, 'web', result.handoff.reason, 'ai');
       } catch (err) {
         logger.error({ err: { message: (err as Error)?.message }, userId: user.id }, '❌ AI admin belum selesai: web chat turn failed');
         logTurn({ userId: user.id, channel: 'web', sessionKey: user.sessionKey, userMessages: [{ text, at: askedAt }] });

@@ -30,7 +30,7 @@ export function poolAdapter(db: Database) {
   };
 }
 
-export function createSessionMiddleware(deps: { config: Config; db: Database; logger: Logger }): SessionMiddleware {
+export function createSessionMiddleware(deps: { config: Config; db: Database; logger: Logger; /** Another cookie (operator sign-in is kept apart from the chat's). */ cookieName?: string }): SessionMiddleware {
   const { config, db, logger } = deps;
   const PgStore = connectPgSimple(session);
   const store = new PgStore({
@@ -43,7 +43,7 @@ export function createSessionMiddleware(deps: { config: Config; db: Database; lo
     errorLog: (...args: unknown[]) => logger.warn({ module: 'web', detail: args.map(String).join(' ') }, 'session store problem'),
   });
   const middleware = session({
-    name: SESSION_COOKIE,
+    name: deps.cookieName ?? SESSION_COOKIE,
     store,
     secret: config.session.secret,
     resave: false,

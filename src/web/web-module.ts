@@ -30,6 +30,7 @@ export function createWebModule(deps: AppDeps, opts: { clock?: () => number } = 
     db, history: deps.history, chatLogger: deps.chatLogger, logger, clock: opts.clock,
     // Read deps.ai at call time: whatever responder the wiring settles on is the one that answers.
     ai: { reply: (input) => deps.ai.reply(input) },
+    handoff: deps.handoff,
   });
 
   const perMinute = config.webChat.rateLimitPerMinute;

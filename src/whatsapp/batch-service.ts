@@ -12,6 +12,7 @@ import type { ClaimedBatch, Due, MessageBuffer } from './message-buffer';
 import type { SessionService } from './session-service';
 import { handleLimited } from './rate-limit';
 import { createBatchScheduler } from './batch-scheduler';
+import type { OperatorService } from '../operator/operator-service';
 
 const MAX_ATTEMPTS = 5;
 
@@ -35,6 +36,8 @@ export interface BatchServiceDeps {
   keepAliveMs?: number;
   /** Batches answered at once by this process; the rest wait in due order (see run()). */
   maxConcurrent?: number;
+  /** Handoff (operator/): an operator holds the person, they wait for one, or they sent STOP. */
+  handoff?: Pick<OperatorService, 'gate' | 'escalate' | 'isOptedOutRecipient'>;
   /** WHATSAPP_RATE_LIMIT_PER_MINUTE, for the notice text (the claim applies the limit). */
   rateLimitPerMinute?: number;
 }
@@ -87,7 +90,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
   });
   const { schedule } = scheduler;
 
-  const limitedDeps = { graph, chatLogger: deps.chatLogger, logger: log, perMinute: deps.rateLimitPerMinute ?? 0 };
+  const limitedDeps = { graph, chatLogger: deps.chatLogger, logger: log, perMinute: deps.rateLimitPerMinute ?? 0, optedOut: deps.handoff?.isOptedOutRecipient };
 
   async function answer(b: ClaimedBatch): Promise<void> {
     // Everything pending was over the rate limit: no AI turn, at most the notice.
@@ -108,6 +111,14 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
     }, renewEveryMs).unref();
     try {
       if (b.attempts > MAX_ATTEMPTS) throw new GaveUp(`gave up after ${MAX_ATTEMPTS} attempts`);
+      // Not the AI's turn (operator, waiting for one, STOP/START): a fixed text or nothing, no typing.
+      const held = parts || !deps.handoff ? null : await heldParts(deps.handoff, b);
+      if (held) {
+        if (!b.userReady && !ready.has(b.key)) await ensureUser({ key: b.key, phone: b.phone, bsuid: b.bsuid, profileName: b.profileName });
+        userReady = true;
+        parts = held;
+        meta = { ...placeholderMeta(held.join('\n\n')) };
+      }
       if (!parts) {
         // Read receipt + typing while the AI works; awaited before the reply so it never lands after it.
         const typing = last ? graph.markReadAndTyping(last.wamid).catch((err) => log.warn({ err: { message: (err as Error).message } }, 'could not mark as read')) : null;
@@ -131,6 +142,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
           const result = await deps.ai.reply({ userId, channel: 'whatsapp', messages: turn.map((m) => m.content), history: history ?? await deps.history.recent(userId), userName: b.profileName, sender });
           const answer = splitMessage(markdownToWhatsApp(result.text));
           if (!answer.length) throw new GaveUp('the AI returned an empty reply');
+          if (result.handoff && deps.handoff) await deps.handoff.escalate(userId, 'whatsapp', result.handoff.reason, 'ai');
           parts.push(...answer);
           meta = { ...result, ...extra };
         }
@@ -157,13 +169,13 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
       const next = await persist(b, () => buffer.finish(b, owner, {
         status: 'sent', lastPart, userId,
         history: asked.length
-          ? [...asked.map((m) => ({ role: 'user' as const, content: m.content, at: m.sentAt })), { role: 'assistant' as const, content: replyText, at: new Date(clock()) }]
+          ? [...asked.map((m) => ({ role: 'user' as const, content: m.content, at: m.sentAt })), ...(parts?.length ? [{ role: 'assistant' as const, content: replyText, at: new Date(clock()) }] : [])]
           : [],
       }, clock()));
       if (asked.length) {
         deps.chatLogger.logTurn({
           userId: b.key, channel: 'whatsapp', userMessages: asked.map((m) => ({ text: m.content, at: m.sentAt })),
-          reply: { ...(meta ?? placeholderMeta(replyText)), text: replyText, at: new Date(clock()) },
+          reply: parts?.length ? { ...(meta ?? placeholderMeta(replyText)), text: replyText, at: new Date(clock()) } : undefined,
         });
       }
       if (next) schedule([{ key: b.key, dueAt: next }]);
@@ -226,6 +238,12 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
 }
 
 class GaveUp extends Error {}
+
+async function heldParts(handoff: Pick<OperatorService, 'gate'>, b: ClaimedBatch): Promise<string[] | null> {
+  const last = b.messages[b.messages.length - 1];
+  const g = await handoff.gate({ userId: b.userId, channel: 'whatsapp', texts: b.messages.map((m) => m.content), recipient: b.recipient, lastInboundAt: last?.sentAt });
+  return g.action === 'ai' ? null : g.action === 'reply' ? splitMessage(markdownToWhatsApp(g.text)) : [];
+}
 
 /** What is kept with a reply so a resumed batch finishes it the same way. */
 type TurnMeta = AiTurnResult & { turn?: string[]; userId?: string };

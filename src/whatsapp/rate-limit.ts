@@ -13,7 +13,7 @@ export function rateLimitNotice(lang: 'id' | 'en', perMinute: number): string {
     : `⏳ You are sending messages too quickly. The AI admin reads at most ${perMinute} messages a minute; the others are saved but not answered. Please wait a moment and send your question again.`;
 }
 
-export async function handleLimited(deps: { graph: GraphClient; chatLogger: ChatLogger; logger: Logger; perMinute: number }, b: ClaimedBatch): Promise<void> {
+export async function handleLimited(deps: { graph: GraphClient; chatLogger: ChatLogger; logger: Logger; perMinute: number; /** A number that sent STOP gets no notice. */ optedOut?(recipient: string): Promise<boolean> }, b: ClaimedBatch): Promise<void> {
   const limited = b.limited ?? [];
   if (!limited.length) return;
   deps.logger.warn({ userId: b.key, limited: limited.length, perMinute: deps.perMinute, notice: Boolean(b.notice) },
@@ -21,7 +21,7 @@ export async function handleLimited(deps: { graph: GraphClient; chatLogger: Chat
   try {
     deps.chatLogger.logTurn({ userId: b.key, channel: 'whatsapp', userMessages: limited.map((m) => ({ text: m.content, at: m.sentAt })) });
   } catch { /* the chat log never breaks the channel */ }
-  if (!b.notice) return;
+  if (!b.notice || await deps.optedOut?.(b.recipient).catch(() => false)) return;
   // At most once per window: the claim recorded the notice before we send it, so a crash here
   // means no notice rather than two.
   const lang = detectLanguage([...b.messages, ...limited].map((m) => m.content).join('\n'));

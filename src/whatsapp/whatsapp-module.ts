@@ -50,7 +50,7 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
   const batches = graph ? createBatchService({
     buffer, sessions, graph, ai: deps.ai, history: deps.history, identity: deps.identity, chatLogger: deps.chatLogger, logger, clock, owner,
     sweepMs: opts.sweepMs ?? config.whatsapp.sweepMs, leaseMs: opts.leaseMs ?? config.whatsapp.leaseMs,
-    rateLimitPerMinute: config.whatsapp.rateLimitPerMinute,
+    rateLimitPerMinute: config.whatsapp.rateLimitPerMinute, handoff: deps.handoff,
   }) : null;
   const inbound = credentials ? createInboundService({ buffer, batches, logger, clock, windowMs, phoneNumberId: credentials.phoneNumberId }) : null;
   const status = createStatusService({ app: deps, credentials, sessions, buffer, state, clock, inFlight: () => batches?.inFlight() ?? 0 });

@@ -8,13 +8,13 @@ import { createTestApp, type TestApp } from './test-app';
 
 export interface SandboxTestApp extends TestApp { url: string; server: Server }
 
-export async function createSandboxTestApp(opts: { bufferMs?: number; ai?: AiResponder; env?: Record<string, string> } = {}): Promise<SandboxTestApp> {
+export async function createSandboxTestApp(opts: { bufferMs?: number; ai?: AiResponder; env?: Record<string, string>; /** A port chosen beforehand (OAuth callback URLs name it). */ port?: number } = {}): Promise<SandboxTestApp> {
   const t = await createTestApp({
     env: { WHATSAPP_BUFFER_MS: String(opts.bufferMs ?? 300), ...opts.env },
     build: { overrides: { knowledge: createEmptyKnowledgeBase(), ...(opts.ai ? { ai: opts.ai } : {}) } },
     start: true,
   });
-  const server = t.app.listen(0, '127.0.0.1');
+  const server = t.app.listen(opts.port ?? 0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

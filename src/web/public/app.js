@@ -83,7 +83,7 @@
     }
     const body = document.createElement('div');
     body.className = 'body';
-    if (role === 'assistant' && !(opts && opts.error)) renderMarkdown(body, text);
+    if ((role === 'assistant' || role === 'operator') && !(opts && opts.error)) renderMarkdown(body, text);
     else body.textContent = text;
     li.appendChild(body);
     $('messages').insertBefore(li, $('typing')); // the typing indicator stays last
@@ -142,6 +142,7 @@
     clearMessages();
     if (!r.ok) { showError(errorText(r, 'Your earlier messages could not be loaded.')); return; }
     for (const m of r.data.messages) addMessage(m.role, m.text, { channel: m.channel });
+    state.shown = r.data.messages.length;
     if (!r.data.messages.length) {
       addMessage('assistant', 'Hello! I can explain your credit report: your score, your loans and cards, late payments, and how to improve. What would you like to know?');
     }
@@ -191,13 +192,26 @@
     setBusy(true);
     const r = await send(text);
     setBusy(false);
-    if (r.ok) { addMessage('assistant', r.data.reply.text); input.focus(); return; }
+    // held: a person from the team has the conversation and answers later (polled below).
+    if (r.ok) { if (!r.data.reply.held) addMessage('assistant', r.data.reply.text); state.shown = -1; input.focus(); return; }
     if (r.status === 401) { await showSignIn('Your session has ended. Please sign in again.'); return; }
     // Nothing was saved: put the text back so it can be sent again.
     input.value = text;
     autosize();
     addMessage('assistant', errorText(r, 'Something went wrong. Please try again.'), { error: true });
   });
+
+  // An operator's reply arrives without a question: the history is read again every few seconds.
+  setInterval(async () => {
+    if (!state.csrf || state.busy || document.hidden) return;
+    const r = await api('GET', '/api/chat/history');
+    if (!r.ok || state.busy) return;
+    if (state.shown === -1) { state.shown = r.data.messages.length; return; }
+    if (r.data.messages.length === state.shown) return;
+    clearMessages();
+    for (const m of r.data.messages) addMessage(m.role, m.text, { channel: m.channel });
+    state.shown = r.data.messages.length;
+  }, 5000);
 
   const autosize = () => { const q = $('question'); q.style.height = 'auto'; q.style.height = Math.min(q.scrollHeight, 160) + 'px'; };
   $('question').addEventListener('input', autosize);
