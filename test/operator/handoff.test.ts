@@ -179,7 +179,7 @@ describe('human handoff on WhatsApp', () => {
     await say(phone, 'halo');
     await api().post(`${conv(user)}/takeover`).expect(200);
     await t.database.db.query("UPDATE operator_conversations SET operator_activity_at = now() - interval '61 minutes' WHERE user_id = $1", [user]);
-    expect(await t.deps.operator.releaseIdle()).toBeGreaterThanOrEqual(1);
+    expect(await t.deps.handoff.releaseIdle()).toBeGreaterThanOrEqual(1);
     expect(sentTo(phone).pop()).toMatch(/Petugas kami tetap akan membaca/);
     const thread = (await api().get(conv(user)).expect(200)).body;
     expect(thread.conversation.state).toBe('ai');
