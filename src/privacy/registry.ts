@@ -53,6 +53,13 @@ export const PERSONAL_DATA_TABLES: PersonalDataTable[] = [
   // Keys are '<prefix>:<user id>' (rate-limit-store.ts; the prefix names the limit).
   { table: 'web_rate_limits', person: "split_part(t.key, ':', 2) = ANY(s.ids) OR t.key = ANY(s.ids)", retention: { column: 'window_start' }, holds: 'web chat rate-limit counters (user id)' },
   { table: 'ai_daily_usage', person: 't.user_id = ANY(s.ids)', retention: { column: 'day' }, holds: 'daily AI turn counts (user id)' },
+  { table: 'operator_messages', person: 't.user_id = ANY(s.ids)', retention: { column: 'created_at', keepIf: "t.status = 'sending'" }, holds: 'operator replies (text)' },
+  { table: 'operator_actions', person: 't.user_id = ANY(s.ids)', retention: { column: 'created_at' }, holds: 'operator actions on a conversation (user id, operator e-mail)' },
+  // An opt-out (STOP) must outlive the retention period: a person who asked for silence keeps it.
+  {
+    table: 'operator_conversations', person: 't.user_id = ANY(s.ids) OR t.wa_recipient = ANY(s.phones) OR t.wa_recipient = ANY(s.bsuids)',
+    retention: { column: 'state_changed_at', keepIf: "t.state <> 'ai'" }, holds: 'who answers the person (state, their WhatsApp number)',
+  },
   // A link lives as long as the account (no retention); erasing either side removes it.
   { table: 'whatsapp_links', person: 't.user_id = ANY(s.ids) OR t.phone = ANY(s.phones) OR t.bsuid = ANY(s.bsuids)', holds: 'which WhatsApp number is linked to which account (phone)' },
   { table: 'whatsapp_link_codes', person: 't.user_id = ANY(s.ids)', retention: { column: 'expires_at', kind: 'expiry' }, holds: 'link codes waiting to be sent (user id)' },
