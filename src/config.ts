@@ -97,6 +97,8 @@ const schema = z.object({
   KB_MAX_PROMPT_TOKENS: int(1500, 100, 100_000),
   HISTORY_MAX_TOKENS: int(1500, 0, 100_000),
   KB_SYNC_INTERVAL_MS: int(3000, 0, 3_600_000),
+  // Retrieval: synonyms table, and semantic search through OpenRouter embeddings when a key is set.
+  KB_SYNONYMS_FILE: z.string().optional(),
 
   GOOGLE_CLIENT_ID: optionalString,
   GOOGLE_CLIENT_SECRET: optionalString,
@@ -206,7 +208,8 @@ function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
       maxRetryMs: e.OPENROUTER_MAX_RETRY_MS,
       appName: e.APP_NAME,
     },
-    knowledge: { dir: e.KNOWLEDGE_DIR, cacheDir: e.KB_CACHE_DIR, maxPromptTokens: e.KB_MAX_PROMPT_TOKENS, syncIntervalMs: e.KB_SYNC_INTERVAL_MS },
+    knowledge: { dir: e.KNOWLEDGE_DIR, cacheDir: e.KB_CACHE_DIR, maxPromptTokens: e.KB_MAX_PROMPT_TOKENS, syncIntervalMs: e.KB_SYNC_INTERVAL_MS,
+      synonymsFile: e.KB_SYNONYMS_FILE },
     historyMaxTokens: e.HISTORY_MAX_TOKENS,
     google: {
       clientId: e.GOOGLE_CLIENT_ID,

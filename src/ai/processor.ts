@@ -5,6 +5,7 @@
 import type { Config } from '../config';
 import type { CreditRepository } from '../credit/credit-repository';
 import { loadCreditContext } from '../credit/credit-summary';
+import { conversationContext } from '../knowledge/retrieval';
 import type { KnowledgeBase, KnowledgePassage } from '../knowledge/types';
 import { detectLanguage } from '../knowledge/text-analyzer';
 import type { Logger } from '../shared/logger';
@@ -42,7 +43,7 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
       const started = Date.now();
       const question = userTurn(input.messages);
       const lang = detectLanguage(question);
-      const passages = knowledge.search(retrievalQuery(question, input), { maxTokens: config.knowledge.maxPromptTokens });
+      const passages = knowledge.search(question, { maxTokens: config.knowledge.maxPromptTokens, context: conversationContext(input.history) }); // every turn may be a follow-up
       const userData = await loadCreditContext({ credit, logger: log }, input.userId, lang);
       const sources = uniqueSources(passages);
       const done = (r: Omit<AiTurnResult, 'latencyMs' | 'sources'>, withSources = true): AiTurnResult => {
@@ -74,13 +75,6 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
       }
     },
   };
-}
-
-/** A short follow-up ("kalau paylater?") is searched together with the previous question. */
-function retrievalQuery(question: string, input: AiTurnInput): string {
-  if (question.split(/\s+/).length >= 6) return question;
-  const previous = [...input.history].reverse().find((m) => m.role === 'user');
-  return previous ? `${question}\n${previous.text}` : question;
 }
 
 function uniqueSources(passages: KnowledgePassage[]): { file: string; page: number }[] {

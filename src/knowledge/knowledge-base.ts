@@ -1,5 +1,6 @@
 // The knowledge base: every PDF in KNOWLEDGE_DIR, split into passages with file and page,
-// ranked with BM25 for each question and trimmed to a token budget. Reload builds a complete
+// ranked for each question (retrieval.ts) and trimmed to a token budget. The synonyms file is
+// read on every load, so the business edits it and refreshes like a PDF. Reload builds a complete
 // new index beside the old one and swaps it in one assignment: searches (synchronous) always
 // see either the old or the new index, never a half-built one.
 import fs from 'node:fs/promises';
@@ -9,7 +10,9 @@ import { buildBm25Index, type Bm25Index, type IndexedPassage } from './bm25-inde
 import { CACHE_VERSION, createKbCache } from './kb-cache';
 import { splitPage } from './passage-splitter';
 import { loadPdfPages } from './pdf-loader';
-import type { KnowledgeBase, KnowledgeLoadReport, KnowledgePassage } from './types';
+import { rank } from './retrieval';
+import { createTextAnalyzer, type TextAnalyzer } from './text-analyzer';
+import type { KnowledgeBase, KnowledgeLoadReport } from './types';
 
 export interface KnowledgeBaseOptions {
   dir: string;
@@ -19,7 +22,12 @@ export interface KnowledgeBaseOptions {
   logger: Logger;
   /** Log per-file progress once a load has taken longer than this. */
   progressAfterMs?: number;
+  /** KB_SYNONYMS_FILE; by default `synonyms.txt` in `dir`, else the one shipped in the repository. */
+  synonymsFile?: string;
 }
+
+/** The table that ships with the app (knowledge/synonyms.txt, from src/knowledge or dist/knowledge). */
+export const BUNDLED_SYNONYMS = path.resolve(__dirname, '../../knowledge/synonyms.txt');
 
 const DEFAULT_LIMIT = 8;
 
@@ -27,6 +35,7 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
   const log = opts.logger.child({ module: 'knowledge' });
   const cache = createKbCache(opts.cacheDir);
   let index: Bm25Index | null = null;
+  let analyzer: TextAnalyzer = createTextAnalyzer('');
   let report: KnowledgeLoadReport | null = null;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -35,6 +44,7 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
     const progressAfter = opts.progressAfterMs ?? 1000;
     const files = await listPdfs(opts.dir);
     log.info({ dir: opts.dir, files: files.length }, `📚 Loading knowledge base: ${files.length} PDF file(s) from ${opts.dir}`);
+    const nextAnalyzer = await loadAnalyzer();
     const passages: IndexedPassage[] = [];
     const next: KnowledgeLoadReport = { files: [], failed: [], totalPages: 0, totalPassages: 0, loadedAt: '', durationMs: 0 };
     const keep = new Set<string>();
@@ -53,8 +63,12 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
               if (slow() && done < total) log.info({ file: name, done, total }, `📚 ${name}: ${done}/${total} pages parsed`);
             },
           });
-          const filePassages = pages.flatMap((p) => splitPage(name, p.num, p.text));
-          entry = { version: CACHE_VERSION, pages: pages.length, passages: filePassages.map(({ file: _f, ...rest }) => rest) };
+          const filePassages = pages.flatMap((p) => splitPage(name, p.num, p.text, nextAnalyzer));
+          entry = { version: CACHE_VERSION, analysis: nextAnalyzer.version, pages: pages.length, passages: filePassages.map(({ file: _f, ...rest }) => rest) };
+          cache.put(key, entry);
+        } else if (entry.analysis !== nextAnalyzer.version) {
+          // The synonyms changed: the passages' text is still good, only their terms are redone.
+          entry = { ...entry, analysis: nextAnalyzer.version, passages: entry.passages.map((p) => ({ ...p, terms: nextAnalyzer.analyze(p.text) })) };
           cache.put(key, entry);
         }
         for (const p of entry.passages) passages.push({ ...p, file: name });
@@ -76,6 +90,7 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
     next.loadedAt = new Date().toISOString();
     next.durationMs = Date.now() - started;
     index = built; // the swap
+    analyzer = nextAnalyzer;
     report = next;
     log.info({ files: next.files.length, cached: next.files.filter((f) => f.cached).length, failed: next.failed.length, pages: next.totalPages, passages: next.totalPassages, durationMs: next.durationMs },
       `📚 Knowledge base loaded: ${next.files.length} file(s), ${next.totalPages} pages, ${next.totalPassages} passages` +
@@ -83,22 +98,25 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
     return next;
   }
 
+  async function loadAnalyzer(): Promise<TextAnalyzer> {
+    const candidates = opts.synonymsFile ? [opts.synonymsFile] : [path.join(opts.dir, 'synonyms.txt'), BUNDLED_SYNONYMS];
+    for (const file of candidates) {
+      let text: string;
+      try { text = await fs.readFile(file, 'utf8'); } catch { continue; }
+      const a = createTextAnalyzer(text);
+      for (const problem of a.problems) log.warn({ file, problem }, `⚠️ Synonyms: ${file} ${problem}`);
+      return a;
+    }
+    log.warn({ candidates }, '⚠️ No synonyms file found: searching without synonyms and English terms');
+    return createTextAnalyzer('');
+  }
+
   return {
     search(query, o = {}) {
       if (!index || !query.trim()) return [];
-      const maxTokens = o.maxTokens ?? opts.maxPromptTokens;
-      const limit = o.limit ?? DEFAULT_LIMIT;
-      const out: KnowledgePassage[] = [];
-      let used = 0;
-      // Look further than `limit` so a long passage that does not fit leaves room for shorter ones.
-      for (const { passage, score } of index.search(query, limit * 3)) {
-        if (out.length >= limit) break;
-        if (used + passage.tokens > maxTokens) continue;
-        used += passage.tokens;
-        out.push({ file: passage.file, page: passage.page, text: passage.text, score, tokens: passage.tokens });
-      }
-      return out;
+      return rank(index, analyzer, query, { limit: o.limit ?? DEFAULT_LIMIT, maxTokens: o.maxTokens ?? opts.maxPromptTokens, context: o.context });
     },
+    terms: (text) => analyzer.analyze(text),
     reload() {
       // Reloads run one after another: a refresh during the startup load waits, then re-reads.
       const run = queue.then(load, load);

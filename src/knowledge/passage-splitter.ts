@@ -2,11 +2,11 @@
 // Passages follow the PDF's own line breaks and overlap by one line, so a sentence cut at a
 // boundary is still found whole in one of the two passages.
 import type { IndexedPassage } from './bm25-index';
-import { analyze, estimateTokens } from './text-analyzer';
+import { estimateTokens, type TextAnalyzer } from './text-analyzer';
 
 const TARGET_WORDS = 110;
 
-export function splitPage(file: string, page: number, text: string): IndexedPassage[] {
+export function splitPage(file: string, page: number, text: string, analyzer: TextAnalyzer): IndexedPassage[] {
   const lines = text.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean)
     .flatMap((l) => splitLongLine(l));
   const count = (ls: string[]) => ls.reduce((s, l) => s + l.split(' ').length, 0);
@@ -26,7 +26,7 @@ export function splitPage(file: string, page: number, text: string): IndexedPass
   }
   return chunks.map((ls) => {
     const body = ls.join('\n');
-    return { file, page, text: body, tokens: estimateTokens(body), terms: analyze(body) };
+    return { file, page, text: body, tokens: estimateTokens(body), terms: analyzer.analyze(body) };
   });
 }
 
