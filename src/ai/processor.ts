@@ -9,6 +9,7 @@ import { conversationContext } from '../knowledge/retrieval';
 import type { KnowledgeBase, KnowledgePassage } from '../knowledge/types';
 import { detectLanguage } from '../knowledge/text-analyzer';
 import type { Logger } from '../shared/logger';
+import { shortCreditSummary } from './offline-credit';
 import { createOfflineResponder } from './offline-responder';
 import { createOpenRouterClient, type OpenRouterClient } from './openrouter-client';
 import { BUSY_MESSAGE, buildChatMessages, trimHistory, userTurn } from './prompts';
@@ -36,6 +37,9 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
     : null;
 
   const offline = createOfflineResponder();
+  /** Offline answers show a short, human-labelled summary (the prompt's block is for the model). */
+  const ownReport = async (data: { status: string; userText: string }, userId: string, lang: 'id' | 'en') =>
+    data.status === 'ok' ? credit.getReport(userId).then((r) => shortCreditSummary(r, lang), () => data.userText) : data.userText;
 
   return {
     online: client !== null,
@@ -43,7 +47,9 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
       const started = Date.now();
       const question = userTurn(input.messages);
       const lang = detectLanguage(question);
-      const passages = knowledge.search(question, { maxTokens: config.knowledge.maxPromptTokens, context: conversationContext(input.history) }); // every turn may be a follow-up
+      const context = conversationContext(input.history); // every turn may be a follow-up
+      const queryVector = await knowledge.embedQuery(question, context);
+      const passages = knowledge.search(question, { maxTokens: config.knowledge.maxPromptTokens, context, queryVector });
       const userData = await loadCreditContext({ credit, logger: log }, input.userId, lang);
       const sources = uniqueSources(passages);
       const done = (r: Omit<AiTurnResult, 'latencyMs' | 'sources'>, withSources = true): AiTurnResult => {
@@ -57,7 +63,8 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
       };
 
       if (!client) {
-        const text = offline.answer({ question, passages, creditText: userData.userText, lang, loading: !knowledge.isLoaded() });
+        const creditText = offline.asksOwnReport(question) ? await ownReport(userData, input.userId, lang) : '';
+        const text = offline.answer({ question, passages, creditText, lang, loading: !knowledge.isLoaded(), terms: knowledge.terms });
         return done({ text, kind: 'offline', model: null, promptTokens: null, completionTokens: null });
       }
       const messages = buildChatMessages({

@@ -7,10 +7,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../shared/logger';
 import { buildBm25Index, type Bm25Index, type IndexedPassage } from './bm25-index';
+import { createEmbeddingsClient, createVectorCache, type EmbeddingsOptions } from './embeddings';
 import { CACHE_VERSION, createKbCache } from './kb-cache';
 import { splitPage } from './passage-splitter';
 import { loadPdfPages } from './pdf-loader';
 import { rank } from './retrieval';
+import { buildSemanticIndex, type FileTexts, type SemanticIndex } from './semantic-index';
 import { createTextAnalyzer, type TextAnalyzer } from './text-analyzer';
 import type { KnowledgeBase, KnowledgeLoadReport } from './types';
 
@@ -24,6 +26,8 @@ export interface KnowledgeBaseOptions {
   progressAfterMs?: number;
   /** KB_SYNONYMS_FILE; by default `synonyms.txt` in `dir`, else the one shipped in the repository. */
   synonymsFile?: string;
+  /** Semantic retrieval (OpenRouter embeddings); null or absent: lexical only. */
+  embeddings?: EmbeddingsOptions | null;
 }
 
 /** The table that ships with the app (knowledge/synonyms.txt, from src/knowledge or dist/knowledge). */
@@ -36,6 +40,9 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
   const cache = createKbCache(opts.cacheDir);
   let index: Bm25Index | null = null;
   let analyzer: TextAnalyzer = createTextAnalyzer('');
+  let semantic: SemanticIndex | null = null;
+  const embedder = opts.embeddings ? createEmbeddingsClient(opts.embeddings) : null;
+  const vectorCache = createVectorCache(opts.cacheDir);
   let report: KnowledgeLoadReport | null = null;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -46,6 +53,7 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
     log.info({ dir: opts.dir, files: files.length }, `📚 Loading knowledge base: ${files.length} PDF file(s) from ${opts.dir}`);
     const nextAnalyzer = await loadAnalyzer();
     const passages: IndexedPassage[] = [];
+    const fileTexts: FileTexts[] = [];
     const next: KnowledgeLoadReport = { files: [], failed: [], totalPages: 0, totalPassages: 0, loadedAt: '', durationMs: 0 };
     const keep = new Set<string>();
     for (const [i, name] of files.entries()) {
@@ -72,6 +80,7 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
           cache.put(key, entry);
         }
         for (const p of entry.passages) passages.push({ ...p, file: name });
+        fileTexts.push({ key, file: name, texts: entry.passages.map((p) => p.text) });
         next.files.push({ file: name, pages: entry.pages, passages: entry.passages.length, cached });
         next.totalPages += entry.pages;
         if (slow()) {
@@ -85,12 +94,15 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
       }
     }
     cache.prune(keep);
+    vectorCache.prune(keep);
     const built = buildBm25Index(passages);
+    const nextSemantic = embedder ? await buildSemanticIndex(fileTexts, { client: embedder, cache: vectorCache, log, timeoutMs: opts.embeddings!.timeoutMs }) : null;
     next.totalPassages = passages.length;
     next.loadedAt = new Date().toISOString();
     next.durationMs = Date.now() - started;
     index = built; // the swap
     analyzer = nextAnalyzer;
+    semantic = nextSemantic;
     report = next;
     log.info({ files: next.files.length, cached: next.files.filter((f) => f.cached).length, failed: next.failed.length, pages: next.totalPages, passages: next.totalPassages, durationMs: next.durationMs },
       `📚 Knowledge base loaded: ${next.files.length} file(s), ${next.totalPages} pages, ${next.totalPassages} passages` +
@@ -114,7 +126,19 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
   return {
     search(query, o = {}) {
       if (!index || !query.trim()) return [];
-      return rank(index, analyzer, query, { limit: o.limit ?? DEFAULT_LIMIT, maxTokens: o.maxTokens ?? opts.maxPromptTokens, context: o.context });
+      const extra = o.queryVector && semantic ? [semantic.scores(o.queryVector)] : [];
+      return rank(index, analyzer, query, { limit: o.limit ?? DEFAULT_LIMIT, maxTokens: o.maxTokens ?? opts.maxPromptTokens, context: o.context, extra });
+    },
+    async embedQuery(text, context) {
+      if (!embedder || !semantic || !text.trim()) return null;
+      // A follow-up is embedded with the question before it: alone, "trus kalo udah lunas?" means little.
+      const input = context?.previousUser ? `${context.previousUser}\n${text}` : text;
+      try {
+        return (await embedder.embed([input]))[0];
+      } catch (err) {
+        log.warn({ err: { message: (err as Error).message } }, `⚠️ Query embedding failed (${(err as Error).message}): this turn searches by words only`);
+        return null;
+      }
     },
     terms: (text) => analyzer.analyze(text),
     reload() {

@@ -6,7 +6,8 @@ import type { Bm25Index, IndexedPassage } from './bm25-index';
 import type { TextAnalyzer } from './text-analyzer';
 import type { KnowledgePassage, SearchContext } from './types';
 
-export interface RankOptions { limit: number; maxTokens: number; context?: SearchContext; extra?: number[][] }
+/** `extra`: other rankings (passage number → score, e.g. semantic similarity) fused like the lexical ones. */
+export interface RankOptions { limit: number; maxTokens: number; context?: SearchContext; extra?: Map<number, number>[] }
 
 /** Weight of the previous user turn's terms and of the last reply's key terms. */
 const PREVIOUS_WEIGHT = 0.5;
@@ -27,15 +28,13 @@ export function rank(index: Bm25Index, analyzer: TextAnalyzer, query: string, o:
     for (const t of keyTerms(index, analyzer.analyze(ctx.lastReply ?? ''))) if (!merged.has(t)) merged.set(t, REPLY_WEIGHT);
     lists.push(index.score(merged));
   }
+  lists.push(...(o.extra ?? []));
+  // Each ranking is scaled to its best score and summed (CombSUM): a passage both rankings like wins.
   const fused = new Map<number, number>();
   for (const list of lists) {
     const best = Math.max(0, ...list.values());
     if (best <= 0) continue;
     for (const [doc, s] of list) fused.set(doc, (fused.get(doc) ?? 0) + s / best);
-  }
-  // Other rankings (semantic) join by reciprocal rank: their scores are not comparable to BM25's.
-  for (const ranking of o.extra ?? []) {
-    ranking.forEach((doc, r) => fused.set(doc, (fused.get(doc) ?? 0) + lists.length * 30 / (60 + r)));
   }
   const ordered = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const top = ordered[0]?.[1] ?? 0;

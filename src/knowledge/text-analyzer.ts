@@ -21,6 +21,8 @@ const STOPWORDS = new Set([
   'gmna', 'brp', 'trus', 'terus', 'deh', 'nih', 'tuh', 'gan', 'sis', 'bro', 'mas', 'mbak', 'pak', 'bu', 'bang', 'yah', 'dgn',
   'utk', 'krn', 'jd', 'jadi', 'bs', 'kan', 'emang', 'memang', 'apa2', 'kok', 'loh', 'lho', 'dah', 'tau', 'tahu', 'bgt', 'banget',
   'gitu', 'begitu', 'mana', 'sama', 'masih', 'lagi', 'harus', 'perlu', 'boleh', 'kenapa', 'mengapa',
+  // question words that name no topic ("apa arti kol 2", "maksudnya apa")
+  'arti', 'artinya', 'maksud', 'maksudnya', 'jelaskan', 'tanya', 'nanya', 'mean', 'means', 'meaning', 'explain',
   // English
   'the', 'a', 'an', 'is', 'are', 'was', 'were', 'what', 'how', 'do', 'does', 'did', 'i', 'my', 'me', 'you', 'your', 'of',
   'to', 'in', 'on', 'for', 'and', 'or', 'with', 'it', 'its', 'this', 'that', 'be', 'can', 'will', 'about', 'from', 'at',
