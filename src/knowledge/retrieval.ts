@@ -15,6 +15,9 @@ const REPLY_WEIGHT = 0.3;
 const REPLY_TERMS = 6;
 /** A passage below this share of the best fused score reads as noise. */
 const RELATIVE_CUTOFF = 0.3;
+/** Where a question splits into parts: sentence ends, line breaks (a burst), and joining words. */
+const CLAUSE = /[?!.;]+\s+|\n+|,?\s(?:dan|and|lalu|terus|trus|serta|also|plus|then)\s/i;
+const MAX_PARTS = 4;
 /** Passages whose term sets overlap this much say the same thing. */
 const DUPLICATE_JACCARD = 0.8;
 
@@ -28,6 +31,10 @@ export function rank(index: Bm25Index, analyzer: TextAnalyzer, query: string, o:
     for (const t of keyTerms(index, analyzer.analyze(ctx.lastReply ?? ''))) if (!merged.has(t)) merged.set(t, REPLY_WEIGHT);
     lists.push(index.score(merged));
   }
+  // A question about two things ("cara dapat iDeb dan cara sanggah?") ranks each part too, so the
+  // second topic's page is not cut off by the first topic's stronger match.
+  const parts = query.split(CLAUSE).map((c) => analyzer.analyze(c ?? '')).filter((t) => t.length > 0);
+  if (parts.length >= 2) for (const t of parts.slice(0, MAX_PARTS)) lists.push(index.score(weights(t, 1)));
   lists.push(...(o.extra ?? []));
   // Each ranking is scaled to its best score and summed (CombSUM): a passage both rankings like wins.
   const fused = new Map<number, number>();
