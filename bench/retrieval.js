@@ -24,6 +24,7 @@ const { silentLogger } = dist('shared/logger.js');
 const { createBaselineSearch } = require('./_baseline-retrieval');
 const { productSheets } = require('./_product-sheets');
 const questions = require('./retrieval-questions.json');
+const http = require('node:http');
 
 const GUIDE = 'panduan-kredit-sehat.pdf';
 const MAX_PROMPT_TOKENS = 1500;
@@ -59,6 +60,67 @@ async function buildCorpus(kbDir) {
   fs.copyFileSync(path.join(root, 'knowledge', 'synonyms.txt'), path.join(kbDir, 'synonyms.txt'));
   for (const sheet of productSheets()) await renderPdf(sheet.pages, path.join(kbDir, sheet.file), sheet.title);
   for (let f = 1; f <= FILLER_FILES; f++) await renderPdf(fillerPages(f, FILLER_PAGES), path.join(kbDir, `lampiran-${f}.pdf`), `Lampiran ${f}`);
+}
+
+/**
+ * Timing of the semantic route against a local stand-in of OpenRouter's embeddings endpoint (toy
+ * hashed vectors of text-embedding-3-small's size): load cold (embedding every passage) and cached,
+ * and a turn = query embedding call + fused search. Quality needs a real model and is not measured.
+ */
+async function semanticTiming(kbDir, dir) {
+  const DIM = 1536;
+  const vector = (text) => {
+    const v = new Array(DIM).fill(0);
+    for (const w of text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean)) { let h = 0; for (const c of w) h = (h * 31 + c.charCodeAt(0)) >>> 0; v[h % DIM] += 1; }
+    return v;
+  };
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', model: body.model, data: body.input.map((t, index) => ({ object: 'embedding', index, embedding: vector(t) })) }));
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const embeddings = { url: `http://127.0.0.1:${server.address().port}/api/v1/embeddings`, apiKey: 'bench', model: 'bench/toy-1536', timeoutMs: 1500 };
+  const out = [];
+  try {
+    const guideDir = path.join(dir, 'guide-only');
+    fs.mkdirSync(guideDir);
+    fs.copyFileSync(path.join(kbDir, GUIDE), path.join(guideDir, GUIDE));
+    for (const [label, folder] of [['sample guide', guideDir], ['bench knowledge base', kbDir]]) {
+      const cacheDir = path.join(dir, `sem-cache-${label.length}`);
+      const make = () => createKnowledgeBase({ dir: folder, cacheDir, maxPromptTokens: MAX_PROMPT_TOKENS, logger: silentLogger(), embeddings });
+      let t0 = process.hrtime.bigint();
+      await make().reload();
+      const cold = ms(t0);
+      t0 = process.hrtime.bigint();
+      const kb = make();
+      const report = await kb.reload();
+      const cached = ms(t0);
+      out.push(`${label} (${report.totalPassages} passages): load with embeddings cold ${Math.round(cold)} ms, with embeddings cached ${Math.round(cached)} ms`);
+      if (folder !== kbDir) continue;
+      const turn = [];
+      const searchOnly = [];
+      for (let round = 0; round < 3; round++) {
+        for (const q of questions) {
+          const context = conversationContext(q.history ?? []);
+          t0 = process.hrtime.bigint();
+          const queryVector = await kb.embedQuery(turnOf(q), context);
+          const t1 = process.hrtime.bigint();
+          kb.search(turnOf(q), { maxTokens: MAX_PROMPT_TOKENS, context, queryVector });
+          searchOnly.push(ms(t1));
+          turn.push(ms(t0));
+        }
+      }
+      out.push(`per turn (query embedding over local HTTP + fused search): p50 ${pct(turn, 0.5).toFixed(2)} ms, p95 ${pct(turn, 0.95).toFixed(2)} ms; fused search alone p95 ${pct(searchOnly, 0.95).toFixed(2)} ms (${turn.length} turns)`);
+    }
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
+  return out;
 }
 
 (async () => {
@@ -111,6 +173,7 @@ async function buildCorpus(kbDir) {
       times.push(ms(t0));
     }
   }
+  const semantic = await semanticTiming(kbDir, dir);
   fs.rmSync(dir, { recursive: true, force: true });
 
   const fmt = (rs) => {
@@ -131,4 +194,6 @@ async function buildCorpus(kbDir) {
   console.log(`\nlexical retrieval per turn: p50 ${pct(times, 0.5).toFixed(2)} ms, p95 ${pct(times, 0.95).toFixed(2)} ms (${times.length} searches)`);
   console.log(`KB load: cold ${Math.round(coldMs)} ms, cached ${Math.round(cachedMs)} ms`);
   if (misses.length) console.log(`\nmisses (ours):\n- ${misses.join('\n- ')}`);
+  console.log(`\nsemantic route, timing only (a local stand-in for the embeddings endpoint: toy 1,536-dimension vectors, so no quality figures):`);
+  for (const line of semantic) console.log(`- ${line}`);
 })().catch((err) => { console.error(err); process.exit(1); });

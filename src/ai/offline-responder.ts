@@ -132,6 +132,8 @@ function quote(sentences: Sentence[], terms: Set<string>, analyzeQ: (t: string) 
     }
     picked.add(i);
   }
+  // A question in the guide ("Berapa lama skor pulih?") is only useful with its answer.
+  for (const i of [...picked]) if (sentences[i].s.endsWith('?') && i + 1 < sentences.length) picked.add(i + 1);
   // An introduction keeps the items that follow it; one whose items are not in the passage is dropped.
   for (const i of [...picked]) {
     if (!sentences[i].intro) continue;
@@ -144,7 +146,8 @@ function quote(sentences: Sentence[], terms: Set<string>, analyzeQ: (t: string) 
   }
   let out = '';
   for (const i of [...picked].sort((a, b) => a - b)) {
-    const s = sentences[i].s;
+    // A list item quoted without its introduction reads as a plain sentence.
+    const s = out ? sentences[i].s : sentences[i].s.replace(/^- /, '');
     if (out && out.length + s.length > MAX_CHARS) break;
     out += out ? (sentences[i].item ? `\n  ${s}` : ` ${s}`) : s;
   }

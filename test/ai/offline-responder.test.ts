@@ -39,6 +39,13 @@ describe('offline answers', () => {
     expect(cut).not.toMatch(/berikut:/);
   });
 
+  test('when a chosen sentence is a question in the guide, then its answer comes with it; a lone list item reads as a sentence', () => {
+    const faq = answer('skor pulih', [passage('Berapa lama skor pulih? Untuk keterlambatan ringan, perbaikan terlihat setelah 3 sampai 6 bulan.', 15)]);
+    expect(faq).toMatch(/• Berapa lama skor pulih\? Untuk keterlambatan ringan, perbaikan terlihat setelah 3 sampai 6 bulan\. \(/);
+    const item = answer('skor buruk', [passage('• Di bawah 600: Buruk.\nSkor buruk biasanya berarti ada tunggakan.', 3)]);
+    expect(item).toMatch(/• Di bawah 600: Buruk\./);
+  });
+
   test('when the question is not about the person\'s own report, then no credit data is shown; when it is, a short summary is', () => {
     expect(answer('Berapa lama keterlambatan tercatat?', [passage(PAGE_8)])).not.toMatch(/Skor kredit: 700/);
     expect(answer('skor saya berapa?', [passage(PAGE_8)])).toMatch(/📊 Data kredit Anda:\n- Skor kredit: 700/);
