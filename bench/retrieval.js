@@ -148,11 +148,16 @@ async function semanticTiming(kbDir, dir) {
     for (const p of await loadPdfPages(new Uint8Array(content))) kbTokens += estimateTokens(p.text);
   }
   const baseline = createBaselineSearch(passages);
+  // Ablation: the new stemmer and ranking without the synonyms table (an empty one).
+  const emptySynonyms = path.join(dir, 'empty-synonyms.txt');
+  fs.writeFileSync(emptySynonyms, '');
+  const bare = createKnowledgeBase({ dir: kbDir, cacheDir: path.join(dir, 'cache-bare'), maxPromptTokens: MAX_PROMPT_TOKENS, logger: silentLogger(), synonymsFile: emptySynonyms });
+  await bare.reload();
 
   const cats = [...new Set(questions.map((q) => q.cat))];
   const stats = {};
   const misses = [];
-  for (const c of cats) stats[c] = { n: 0, ours: [], base: [] };
+  for (const c of cats) stats[c] = { n: 0, ours: [], base: [], bare: [] };
   for (const q of questions) {
     const turn = turnOf(q);
     const history = q.history ?? [];
@@ -161,6 +166,7 @@ async function semanticTiming(kbDir, dir) {
     stats[q.cat].n++;
     stats[q.cat].ours.push(ours);
     stats[q.cat].base.push(base);
+    stats[q.cat].bare.push(judge(q, bare.search(turn, { maxTokens: MAX_PROMPT_TOKENS, context: conversationContext(history) })));
     if (!ours.hit) misses.push(`${q.cat}: ${turn.replace(/\n/g, ' / ')} (want ${q.pages.join('+')})`);
   }
 
@@ -183,14 +189,13 @@ async function semanticTiming(kbDir, dir) {
     return `${hits}/${rs.length} (${Math.round(100 * hits / rs.length)}%) · rank ${ranks.length ? (ranks.reduce((s, r) => s + r, 0) / ranks.length).toFixed(2) : '-'} · ${(100 * share).toFixed(2)}%`;
   };
   console.log(`knowledge base: ${report.files.length} PDFs, ${report.totalPages} pages, ${report.totalPassages} passages, ~${kbTokens} tokens; budget ${MAX_PROMPT_TOKENS} tokens/turn\n`);
-  console.log('| category | n | ours: hit · mean rank · prompt share of KB | baseline (same run) |\n|---|---|---|---|');
-  const all = { ours: [], base: [] };
+  console.log('| category | n | ours: hit · mean rank · prompt share of KB | baseline (same run) | ours without synonyms.txt |\n|---|---|---|---|---|');
+  const all = { ours: [], base: [], bare: [] };
   for (const c of cats) {
-    console.log(`| ${c} | ${stats[c].n} | ${fmt(stats[c].ours)} | ${fmt(stats[c].base)} |`);
-    all.ours.push(...stats[c].ours);
-    all.base.push(...stats[c].base);
+    console.log(`| ${c} | ${stats[c].n} | ${fmt(stats[c].ours)} | ${fmt(stats[c].base)} | ${fmt(stats[c].bare)} |`);
+    for (const k of ['ours', 'base', 'bare']) all[k].push(...stats[c][k]);
   }
-  console.log(`| all | ${questions.length} | ${fmt(all.ours)} | ${fmt(all.base)} |`);
+  console.log(`| all | ${questions.length} | ${fmt(all.ours)} | ${fmt(all.base)} | ${fmt(all.bare)} |`);
   console.log(`\nlexical retrieval per turn: p50 ${pct(times, 0.5).toFixed(2)} ms, p95 ${pct(times, 0.95).toFixed(2)} ms (${times.length} searches)`);
   console.log(`KB load: cold ${Math.round(coldMs)} ms, cached ${Math.round(cachedMs)} ms`);
   if (misses.length) console.log(`\nmisses (ours):\n- ${misses.join('\n- ')}`);
