@@ -39,7 +39,8 @@ export function rank(index: Bm25Index, analyzer: TextAnalyzer, query: string, o:
   // Each ranking is scaled to its best score and summed (CombSUM): a passage both rankings like wins.
   const fused = new Map<number, number>();
   for (const list of lists) {
-    const best = Math.max(0, ...list.values());
+    let best = 0;
+    for (const v of list.values()) if (v > best) best = v; // a loop: a spread of 100,000 scores overflows the stack
     if (best <= 0) continue;
     for (const [doc, s] of list) fused.set(doc, (fused.get(doc) ?? 0) + s / best);
   }

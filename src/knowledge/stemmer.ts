@@ -3,7 +3,7 @@
 // "lunas" stays "lunas". Only a word Sastrawi does not know (not a root, nothing stripped) is
 // treated as possibly English and loses its inflection (payments → payment, settled → settl,
 // closing → clos): English rules never touch an Indonesian word.
-import { Stemmer } from 'sastrawijs';
+import type * as SastrawiModule from 'sastrawijs';
 
 /**
  * Rare roots that win over the common one in Sastrawi's ambiguity rules ("penilaian" → "ilai",
@@ -18,13 +18,15 @@ const IRREGULAR: Record<string, string> = { paid: 'pay', owed: 'owe', took: 'tak
 
 const MEMO_LIMIT = 50_000;
 
-let sastrawi: Stemmer | null = null;
+let sastrawi: SastrawiModule.Stemmer | null = null;
 const memo = new Map<string, string>();
 
-function stemmer(): Stemmer {
-  // Built on first use: the dictionary takes ~20 ms to index, and a pure function of the word
-  // (the same for every app in the process) is safe to share.
+function stemmer(): SastrawiModule.Stemmer {
+  // Loaded and built on first use, not at start-up: requiring its 30,000-word dictionary takes
+  // 30-130 ms. A pure function of the word (the same for every app in the process) is safe to share.
   if (!sastrawi) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Stemmer } = require('sastrawijs') as typeof SastrawiModule;
     sastrawi = new Stemmer();
     sastrawi.remove(REMOVE_ROOTS);
     // addToDict() of sastrawijs 1.1.0 loses `this` (a plain function callback): write the entries directly.
