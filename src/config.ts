@@ -102,6 +102,11 @@ const schema = z.object({
   KB_MAX_PROMPT_TOKENS: int(1500, 100, 100_000),
   HISTORY_MAX_TOKENS: int(1500, 0, 100_000),
   KB_SYNC_INTERVAL_MS: int(3000, 0, 3_600_000),
+  // Retrieval: synonyms table, and semantic search through OpenRouter embeddings when a key is set.
+  KB_SYNONYMS_FILE: z.string().optional(),
+  KB_EMBEDDINGS_MODEL: z.string().optional().default(''),
+  KB_EMBEDDINGS_URL: httpUrl,
+  KB_EMBEDDINGS_TIMEOUT_MS: int(1500, 100, 60_000),
 
   GOOGLE_CLIENT_ID: optionalString,
   GOOGLE_CLIENT_SECRET: optionalString,
@@ -245,7 +250,13 @@ function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
       maxRetryMs: e.OPENROUTER_MAX_RETRY_MS,
       appName: e.APP_NAME,
     },
-    knowledge: { dir: e.KNOWLEDGE_DIR, cacheDir: e.KB_CACHE_DIR, maxPromptTokens: e.KB_MAX_PROMPT_TOKENS, syncIntervalMs: e.KB_SYNC_INTERVAL_MS },
+    knowledge: { dir: e.KNOWLEDGE_DIR, cacheDir: e.KB_CACHE_DIR, maxPromptTokens: e.KB_MAX_PROMPT_TOKENS, syncIntervalMs: e.KB_SYNC_INTERVAL_MS,
+      synonymsFile: e.KB_SYNONYMS_FILE,
+      // Semantic retrieval is on when both the key and an embeddings model are set.
+      embeddings: e.OPENROUTER_API_KEY && e.KB_EMBEDDINGS_MODEL.trim() ? {
+        apiKey: e.OPENROUTER_API_KEY, model: e.KB_EMBEDDINGS_MODEL.trim(), timeoutMs: e.KB_EMBEDDINGS_TIMEOUT_MS, appName: e.APP_NAME,
+        url: e.KB_EMBEDDINGS_URL ?? (e.OPENROUTER_URL ?? 'https://openrouter.ai/api/v1/chat/completions').replace(/\/chat\/completions\/?$/, '/embeddings'),
+      } : null },
     historyMaxTokens: e.HISTORY_MAX_TOKENS,
     google: {
       clientId: e.GOOGLE_CLIENT_ID,

@@ -5,10 +5,12 @@
 import type { Config } from '../config';
 import type { CreditRepository } from '../credit/credit-repository';
 import { loadCreditContext } from '../credit/credit-summary';
+import { conversationContext } from '../knowledge/retrieval';
 import type { KnowledgeBase, KnowledgePassage } from '../knowledge/types';
 import { detectLanguage } from '../knowledge/text-analyzer';
 import type { Logger } from '../shared/logger';
 import { IDENTITY_TEXTS } from '../identity/identity-texts';
+import { shortCreditSummary } from './offline-credit';
 import { createOfflineResponder } from './offline-responder';
 import { createOpenRouterClient, type OpenRouterClient, type OpenRouterOptions } from './openrouter-client';
 import { BUSY_MESSAGE, LIMIT_TEXT, buildChatMessages, trimHistory, userTurn } from './prompts';
@@ -45,6 +47,9 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
     : null;
 
   const offline = createOfflineResponder();
+  /** Offline answers show a short, human-labelled summary (the prompt's block is for the model). */
+  const ownReport = async (data: { status: string; userText: string }, userId: string, lang: 'id' | 'en') =>
+    data.status === 'ok' ? credit.getReport(userId).then((r) => shortCreditSummary(r, lang), () => data.userText) : data.userText;
 
   return {
     online: client !== null,
@@ -56,7 +61,9 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
       if (cut.cut) input = { ...input, messages: cut.messages };
       const question = userTurn(input.messages);
       const lang = detectLanguage(question);
-      const passages = knowledge.search(retrievalQuery(question, input), { maxTokens: config.knowledge.maxPromptTokens });
+      const context = conversationContext(input.history); // every turn may be a follow-up
+      const queryVector = await knowledge.embedQuery(question, context);
+      const passages = knowledge.search(question, { maxTokens: config.knowledge.maxPromptTokens, context, queryVector });
       let userData = await loadCreditContext({ credit, logger: log }, input.userId, lang);
       if (userData.status === 'none' && input.sender === 'number') {
         // An unknown WhatsApp number: nothing to guess from, and the way to link instead.
@@ -86,7 +93,8 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
         return done({ text: LIMIT_TEXT[lang].daily(config.aiLimits?.dailyTurnsPerUser ?? 0), kind: 'offline', model: null, promptTokens: null, completionTokens: null }, false);
       }
       if (!client || decision === 'budget') {
-        const text = offline.answer({ question, passages, creditText: userData.userText, lang, loading: !knowledge.isLoaded() });
+        const creditText = offline.asksOwnReport(question) ? await ownReport(userData, input.userId, lang) : '';
+        const text = offline.answer({ question, passages, creditText, lang, loading: !knowledge.isLoaded(), terms: knowledge.terms });
         return done({ text, kind: 'offline', model: null, promptTokens: null, completionTokens: null });
       }
       const messages = buildChatMessages({
@@ -119,13 +127,6 @@ export function cutMessages(messages: string[], max: number): { messages: string
     left -= m.length;
   }
   return { messages: out, cut: false };
-}
-
-/** A short follow-up ("kalau paylater?") is searched together with the previous question. */
-function retrievalQuery(question: string, input: AiTurnInput): string {
-  if (question.split(/\s+/).length >= 6) return question;
-  const previous = [...input.history].reverse().find((m) => m.role === 'user');
-  return previous ? `${question}\n${previous.text}` : question;
 }
 
 function uniqueSources(passages: KnowledgePassage[]): { file: string; page: number }[] {

@@ -1,14 +1,16 @@
 // A BM25 index over passages (Okapi BM25, k1 = 1.2, b = 0.75). Built once per reload and
-// never mutated, so a search can never see a half-built index.
-import { analyzeQuery } from './text-analyzer';
+// never mutated, so a search can never see a half-built index. Queries arrive as analysed,
+// weighted terms: a follow-up searches its own words at full weight and the conversation's at less.
 
 export interface IndexedPassage { file: string; page: number; text: string; tokens: number; terms: string[] }
 
-export interface ScoredPassage { passage: IndexedPassage; score: number }
-
 export interface Bm25Index {
   size: number;
-  search(query: string, limit: number): ScoredPassage[];
+  passages: readonly IndexedPassage[];
+  /** How many passages contain the term. */
+  df(term: string): number;
+  /** BM25 score of every passage matching at least one term (passage number → score). */
+  score(terms: Map<string, number>): Map<number, number>;
 }
 
 const K1 = 1.2;
@@ -30,22 +32,20 @@ export function buildBm25Index(passages: IndexedPassage[]): Bm25Index {
   const n = passages.length;
   return {
     size: n,
-    search(query, limit) {
-      const terms = [...new Set(analyzeQuery(query))];
+    passages,
+    df: (term) => postings.get(term)?.length ?? 0,
+    score(terms) {
       const scores = new Map<number, number>();
-      for (const term of terms) {
+      for (const [term, weight] of terms) {
         const list = postings.get(term);
-        if (!list) continue;
+        if (!list || weight <= 0) continue;
         const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
         for (const { doc, tf } of list) {
           const norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[doc] / avgLength));
-          scores.set(doc, (scores.get(doc) ?? 0) + idf * norm);
+          scores.set(doc, (scores.get(doc) ?? 0) + weight * idf * norm);
         }
       }
-      return [...scores.entries()]
-        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-        .slice(0, limit)
-        .map(([doc, score]) => ({ passage: passages[doc], score }));
+      return scores;
     },
   };
 }

@@ -7,9 +7,10 @@ import path from 'node:path';
 import type { IndexedPassage } from './bm25-index';
 
 /** Bump when parsing, splitting or analysis changes: old entries are then ignored. */
-export const CACHE_VERSION = 'kb2';
+export const CACHE_VERSION = 'kb4';
 
-export interface CachedFile { version: string; pages: number; passages: Omit<IndexedPassage, 'file'>[] }
+/** `analysis`: the analyser version (synonyms) the terms were made with. */
+export interface CachedFile { version: string; analysis?: string; pages: number; passages: Omit<IndexedPassage, 'file'>[] }
 
 export interface KbCache {
   key(content: Uint8Array): string;

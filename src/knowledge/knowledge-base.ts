@@ -1,15 +1,20 @@
 // The knowledge base: every PDF in KNOWLEDGE_DIR, split into passages with file and page,
-// ranked with BM25 for each question and trimmed to a token budget. Reload builds a complete
+// ranked for each question (retrieval.ts) and trimmed to a token budget. The synonyms file is
+// read on every load, so the business edits it and refreshes like a PDF. Reload builds a complete
 // new index beside the old one and swaps it in one assignment: searches (synchronous) always
 // see either the old or the new index, never a half-built one.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../shared/logger';
 import { buildBm25Index, type Bm25Index, type IndexedPassage } from './bm25-index';
+import { createEmbeddingsClient, createVectorCache, type EmbeddingsOptions } from './embeddings';
 import { CACHE_VERSION, createKbCache } from './kb-cache';
 import { splitPage } from './passage-splitter';
 import { loadPdfPages } from './pdf-loader';
-import type { KnowledgeBase, KnowledgeLoadReport, KnowledgePassage } from './types';
+import { rank } from './retrieval';
+import { buildSemanticIndex, type FileTexts, type SemanticIndex } from './semantic-index';
+import { createTextAnalyzer, type TextAnalyzer } from './text-analyzer';
+import type { KnowledgeBase, KnowledgeLoadReport } from './types';
 
 export interface KnowledgeBaseOptions {
   dir: string;
@@ -19,7 +24,14 @@ export interface KnowledgeBaseOptions {
   logger: Logger;
   /** Log per-file progress once a load has taken longer than this. */
   progressAfterMs?: number;
+  /** KB_SYNONYMS_FILE; by default `synonyms.txt` in `dir`, else the one shipped in the repository. */
+  synonymsFile?: string;
+  /** Semantic retrieval (OpenRouter embeddings); null or absent: lexical only. */
+  embeddings?: EmbeddingsOptions | null;
 }
+
+/** The table that ships with the app (knowledge/synonyms.txt, from src/knowledge or dist/knowledge). */
+export const BUNDLED_SYNONYMS = path.resolve(__dirname, '../../knowledge/synonyms.txt');
 
 const DEFAULT_LIMIT = 8;
 
@@ -27,6 +39,10 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
   const log = opts.logger.child({ module: 'knowledge' });
   const cache = createKbCache(opts.cacheDir);
   let index: Bm25Index | null = null;
+  let analyzer: TextAnalyzer = createTextAnalyzer('');
+  let semantic: SemanticIndex | null = null;
+  const embedder = opts.embeddings ? createEmbeddingsClient(opts.embeddings) : null;
+  const vectorCache = createVectorCache(opts.cacheDir);
   let report: KnowledgeLoadReport | null = null;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -35,7 +51,9 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
     const progressAfter = opts.progressAfterMs ?? 1000;
     const files = await listPdfs(opts.dir);
     log.info({ dir: opts.dir, files: files.length }, `📚 Loading knowledge base: ${files.length} PDF file(s) from ${opts.dir}`);
+    const nextAnalyzer = await loadAnalyzer();
     const passages: IndexedPassage[] = [];
+    const fileTexts: FileTexts[] = [];
     const next: KnowledgeLoadReport = { files: [], failed: [], totalPages: 0, totalPassages: 0, loadedAt: '', durationMs: 0 };
     const keep = new Set<string>();
     for (const [i, name] of files.entries()) {
@@ -53,11 +71,16 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
               if (slow() && done < total) log.info({ file: name, done, total }, `📚 ${name}: ${done}/${total} pages parsed`);
             },
           });
-          const filePassages = pages.flatMap((p) => splitPage(name, p.num, p.text));
-          entry = { version: CACHE_VERSION, pages: pages.length, passages: filePassages.map(({ file: _f, ...rest }) => rest) };
+          const filePassages = pages.flatMap((p) => splitPage(name, p.num, p.text, nextAnalyzer));
+          entry = { version: CACHE_VERSION, analysis: nextAnalyzer.version, pages: pages.length, passages: filePassages.map(({ file: _f, ...rest }) => rest) };
+          cache.put(key, entry);
+        } else if (entry.analysis !== nextAnalyzer.version) {
+          // The synonyms changed: the passages' text is still good, only their terms are redone.
+          entry = { ...entry, analysis: nextAnalyzer.version, passages: entry.passages.map((p) => ({ ...p, terms: nextAnalyzer.analyze(p.text) })) };
           cache.put(key, entry);
         }
         for (const p of entry.passages) passages.push({ ...p, file: name });
+        fileTexts.push({ key, file: name, texts: entry.passages.map((p) => p.text) });
         next.files.push({ file: name, pages: entry.pages, passages: entry.passages.length, cached });
         next.totalPages += entry.pages;
         if (slow()) {
@@ -71,11 +94,15 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
       }
     }
     cache.prune(keep);
+    vectorCache.prune(keep);
     const built = buildBm25Index(passages);
+    const nextSemantic = embedder ? await buildSemanticIndex(fileTexts, { client: embedder, cache: vectorCache, log, timeoutMs: opts.embeddings!.timeoutMs }) : null;
     next.totalPassages = passages.length;
     next.loadedAt = new Date().toISOString();
     next.durationMs = Date.now() - started;
     index = built; // the swap
+    analyzer = nextAnalyzer;
+    semantic = nextSemantic;
     report = next;
     log.info({ files: next.files.length, cached: next.files.filter((f) => f.cached).length, failed: next.failed.length, pages: next.totalPages, passages: next.totalPassages, durationMs: next.durationMs },
       `📚 Knowledge base loaded: ${next.files.length} file(s), ${next.totalPages} pages, ${next.totalPassages} passages` +
@@ -83,22 +110,37 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
     return next;
   }
 
+  async function loadAnalyzer(): Promise<TextAnalyzer> {
+    const candidates = opts.synonymsFile ? [opts.synonymsFile] : [path.join(opts.dir, 'synonyms.txt'), BUNDLED_SYNONYMS];
+    for (const file of candidates) {
+      let text: string;
+      try { text = await fs.readFile(file, 'utf8'); } catch { continue; }
+      const a = createTextAnalyzer(text);
+      for (const problem of a.problems) log.warn({ file, problem }, `⚠️ Synonyms: ${file} ${problem}`);
+      return a;
+    }
+    log.warn({ candidates }, '⚠️ No synonyms file found: searching without synonyms and English terms');
+    return createTextAnalyzer('');
+  }
+
   return {
     search(query, o = {}) {
       if (!index || !query.trim()) return [];
-      const maxTokens = o.maxTokens ?? opts.maxPromptTokens;
-      const limit = o.limit ?? DEFAULT_LIMIT;
-      const out: KnowledgePassage[] = [];
-      let used = 0;
-      // Look further than `limit` so a long passage that does not fit leaves room for shorter ones.
-      for (const { passage, score } of index.search(query, limit * 3)) {
-        if (out.length >= limit) break;
-        if (used + passage.tokens > maxTokens) continue;
-        used += passage.tokens;
-        out.push({ file: passage.file, page: passage.page, text: passage.text, score, tokens: passage.tokens });
-      }
-      return out;
+      const extra = o.queryVector && semantic ? [semantic.scores(o.queryVector)] : [];
+      return rank(index, analyzer, query, { limit: o.limit ?? DEFAULT_LIMIT, maxTokens: o.maxTokens ?? opts.maxPromptTokens, context: o.context, extra });
     },
+    async embedQuery(text, context) {
+      if (!embedder || !semantic || !text.trim()) return null;
+      // A follow-up is embedded with the question before it: alone, "trus kalo udah lunas?" means little.
+      const input = context?.previousUser ? `${context.previousUser}\n${text}` : text;
+      try {
+        return (await embedder.embed([input]))[0];
+      } catch (err) {
+        log.warn({ err: { message: (err as Error).message } }, `⚠️ Query embedding failed (${(err as Error).message}): this turn searches by words only`);
+        return null;
+      }
+    },
+    terms: (text) => analyzer.analyze(text),
     reload() {
       // Reloads run one after another: a refresh during the startup load waits, then re-reads.
       const run = queue.then(load, load);

@@ -1,6 +1,6 @@
 // Loads the knowledge base in the background once the server listens, so start-up stays fast;
 // `isLoaded()` is false until then and turns meanwhile answer without passages. Afterwards it
-// checks the folder now and then (names, sizes, mtimes) and reloads when a PDF was added,
+// checks the folder now and then (names, sizes, mtimes) and reloads when a PDF or synonyms.txt was added,
 // changed or removed: with several PM2 instances, a refresh-kb call reaches only one of them,
 // and the others catch up here.
 import fs from 'node:fs/promises';
@@ -54,7 +54,7 @@ export function createKnowledgeModule(knowledge: KnowledgeBase, logger: Logger, 
 
 async function folderSignature(dir: string): Promise<string> {
   try {
-    const names = (await fs.readdir(dir)).filter((n) => /\.pdf$/i.test(n)).sort();
+    const names = (await fs.readdir(dir)).filter((n) => /\.pdf$|^synonyms\.txt$/i.test(n)).sort();
     const parts = await Promise.all(names.map(async (n) => {
       const st = await fs.stat(path.join(dir, n)).catch(() => null);
       return st ? `${n}:${st.size}:${st.mtimeMs}` : n;

@@ -2,11 +2,16 @@
 // Passages follow the PDF's own line breaks and overlap by one line, so a sentence cut at a
 // boundary is still found whole in one of the two passages.
 import type { IndexedPassage } from './bm25-index';
-import { analyze, estimateTokens } from './text-analyzer';
+import { estimateTokens, type TextAnalyzer } from './text-analyzer';
 
 const TARGET_WORDS = 110;
+/**
+ * The page-number footer ("halaman 6") and table-of-contents entries ("- Halaman 6: Kolektibilitas")
+ * name no topic of their own page: kept for reading, left out of the terms.
+ */
+const PAGE_FOOTER = /^([-•]\s*)?halaman \d+(\s*:.*)?$/gim;
 
-export function splitPage(file: string, page: number, text: string): IndexedPassage[] {
+export function splitPage(file: string, page: number, text: string, analyzer: TextAnalyzer): IndexedPassage[] {
   const lines = text.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean)
     .flatMap((l) => splitLongLine(l));
   const count = (ls: string[]) => ls.reduce((s, l) => s + l.split(' ').length, 0);
@@ -26,7 +31,7 @@ export function splitPage(file: string, page: number, text: string): IndexedPass
   }
   return chunks.map((ls) => {
     const body = ls.join('\n');
-    return { file, page, text: body, tokens: estimateTokens(body), terms: analyze(body) };
+    return { file, page, text: body, tokens: estimateTokens(body), terms: analyzer.analyze(body.replace(PAGE_FOOTER, '')) };
   });
 }
 

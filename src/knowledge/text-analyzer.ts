@@ -1,8 +1,13 @@
 // Pure text analysis for retrieval: the same steps run on passages and on questions, so a word
-// matches whatever its affixes ("tunggakan", "menunggak") or language ("late payment") are.
-// Deliberately small: a light Indonesian affix stripper in the spirit of Nazief-Adriani (no
-// dictionary), light English suffix stripping, and a short English→Indonesian glossary for the
-// domain's key terms. Consistency between both sides matters more than linguistic correctness.
+// matches whatever its affixes ("tunggakan", "menunggak"), its chat spelling ("telat", "nunggak"),
+// or its language ("late payment") are. Steps: words → stems (stemmer.ts: Sastrawi for
+// Indonesian, English inflections only for words Sastrawi does not know) → synonym phrases
+// replaced by their canonical words (synonyms.ts, from a data file the business extends) →
+// stopwords dropped.
+import { stem } from './stemmer';
+import { parseSynonyms, type SynonymTable } from './synonyms';
+
+export { stem } from './stemmer';
 
 const STOPWORDS = new Set([
   // Indonesian
@@ -11,64 +16,27 @@ const STOPWORDS = new Set([
   'karena', 'sebagai', 'oleh', 'ada', 'tersebut', 'agar', 'seperti', 'kami', 'kita', 'mereka', 'dia', 'ya', 'nya', 'tolong',
   'mohon', 'dong', 'sih', 'kah', 'lah', 'pun', 'para', 'saja', 'hanya', 'bila', 'maka', 'tapi', 'tetapi', 'namun', 'mau',
   'ingin', 'misalnya', 'biasanya', 'umumnya', 'setiap', 'lain', 'tidak', 'belum', 'halo', 'hai', 'min', 'kak', 'gak', 'nggak',
+  // chat Indonesian (kept here too, so a knowledge folder without synonyms.txt still drops them)
+  'yg', 'sy', 'gw', 'gue', 'aja', 'udh', 'udah', 'sdh', 'blm', 'gk', 'ga', 'engga', 'enggak', 'tdk', 'kl', 'klo', 'kalo', 'gmn',
+  'gmna', 'brp', 'trus', 'terus', 'deh', 'nih', 'tuh', 'gan', 'sis', 'bro', 'mas', 'mbak', 'pak', 'bu', 'bang', 'yah', 'dgn',
+  'utk', 'krn', 'jd', 'jadi', 'bs', 'kan', 'emang', 'memang', 'apa2', 'kok', 'loh', 'lho', 'dah', 'tau', 'tahu', 'bgt', 'banget',
+  'gitu', 'begitu', 'mana', 'sama', 'masih', 'lagi', 'harus', 'perlu', 'boleh', 'kenapa', 'mengapa',
+  // question words that name no topic ("apa arti kol 2", "maksudnya apa")
+  'arti', 'artinya', 'maksud', 'maksudnya', 'jelaskan', 'tanya', 'nanya', 'mean', 'means', 'meaning', 'explain',
   // English
   'the', 'a', 'an', 'is', 'are', 'was', 'were', 'what', 'how', 'do', 'does', 'did', 'i', 'my', 'me', 'you', 'your', 'of',
   'to', 'in', 'on', 'for', 'and', 'or', 'with', 'it', 'its', 'this', 'that', 'be', 'can', 'will', 'about', 'from', 'at',
   'by', 'if', 'when', 'why', 'which', 'should', 'would', 'could', 'there', 'have', 'has', 'please', 'hi', 'hello', 'not',
+  'get', 'got', 'so', 'any', 'some', 'am', 'they', 'them', 'our', 'we', 'still', 'just', 'then', 'than', 'after', 'before',
 ]);
 
-// English domain words → Indonesian words of the guide (stemmed like everything else). Questions only.
-const GLOSSARY: Record<string, string[]> = {
-  credit: ['kredit'], score: ['skor'], late: ['terlambat', 'tunggakan'], overdue: ['tunggakan'], arrear: ['tunggakan'],
-  payment: ['pembayaran'], pay: ['bayar'], paid: ['bayar', 'lunas'], mortgage: ['kpr'], home: ['rumah', 'kpr'], house: ['rumah', 'kpr'],
-  loan: ['pinjaman', 'kredit'], unsecured: ['agunan', 'kta'], personal: ['kta'], improve: ['memperbaiki'], fix: ['memperbaiki'],
-  raise: ['naik'], utilization: ['utilisasi'], utilisation: ['utilisasi'], card: ['kartu'], collectibility: ['kolektibilitas'],
-  dispute: ['sanggahan'], wrong: ['salah'], error: ['salah'], correction: ['koreksi'], complaint: ['pengaduan'], fraud: ['penipuan'],
-  scam: ['penipuan'], month: ['bulan'], year: ['tahun'], long: ['lama'], history: ['riwayat'], debt: ['utang'], bad: ['macet', 'buruk'],
-  restructuring: ['restrukturisasi'], settle: ['pelunasan'], settlement: ['pelunasan'], apply: ['pengajuan'], application: ['pengajuan'],
-  rejected: ['ditolak'], reject: ['ditolak'], interest: ['bunga'], income: ['penghasilan'], check: ['periksa', 'cek'], report: ['laporan'],
-  delete: ['hapus'], remove: ['hapus'], range: ['rentang'], band: ['kategori'], recover: ['pulih'],
-};
-
-const PARTICLES = /(lah|kah|tah|pun)$/;
-const POSSESSIVES = /(ku|mu|nya)$/;
-const SUFFIXES = /(kan|an|i)$/;
-
-/** Light Indonesian (and English) stemmer. */
-export function stem(word: string): string {
-  let w = word;
-  if (/^\d+$/.test(w) || w.length <= 4) return w;
-  // English inflections first: they never collide with Indonesian affixes in our domain vocabulary.
-  if (w.length > 6 && w.endsWith('ing')) w = w.slice(0, -3);
-  else if (w.length > 5 && w.endsWith('ed')) w = w.slice(0, -2);
-  else if (w.length > 4 && w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
-  if (w.length > 5) w = w.replace(PARTICLES, '');
-  if (w.length > 5) w = w.replace(POSSESSIVES, '');
-  if (w.length > 5) w = w.replace(SUFFIXES, '');
-  for (let i = 0; i < 2 && w.length > 5; i++) {
-    const before = w;
-    w = stripPrefix(w);
-    if (w === before) break;
-  }
-  // "tunggakan" may lose "-kan" where "menunggak" keeps its k: dropping a final k makes both agree.
-  if (w.length > 4 && w.endsWith('k')) w = w.slice(0, -1);
-  return w;
-}
-
-function stripPrefix(w: string): string {
-  let m: RegExpMatchArray | null;
-  if ((m = w.match(/^(di|ke|se)(.{3,})$/))) return m[2];
-  if ((m = w.match(/^(ter|ber|per)(.{3,})$/))) return m[2];
-  if ((m = w.match(/^be(r?)([^aeiou]er.{2,})$/))) return m[2];
-  if ((m = w.match(/^(me|pe)ng([aeiou].{2,})$/))) return m[2];        // mengajukan → ajukan
-  if ((m = w.match(/^(me|pe)ng([gkh].{2,})$/))) return m[2];           // menghitung → hitung
-  if ((m = w.match(/^(me|pe)ny([aeiou].{2,})$/))) return `s${m[2]}`;   // menyanggah → sanggah
-  if ((m = w.match(/^(me|pe)m([bfpv].{2,})$/))) return m[2];           // membayar → bayar
-  if ((m = w.match(/^(me|pe)m([aeiou].{2,})$/))) return `p${m[2]}`;    // memakai → pakai
-  if ((m = w.match(/^(me|pe)n([cdjzs].{2,})$/))) return m[2];          // mencatat → catat
-  if ((m = w.match(/^(me|pe)n([aeiou].{2,})$/))) return `t${m[2]}`;    // menunggak → tunggak
-  if ((m = w.match(/^(me|pe)([lrwy].{2,})$/))) return m[2];            // melunasi → lunasi
-  return w;
+export interface TextAnalyzer {
+  /** Changes whenever the synonyms change, so cached analysis can be told apart. */
+  readonly version: string;
+  /** Lines of the synonyms file that could not be read. */
+  readonly problems: string[];
+  /** Index terms of a passage or question (the same steps on both sides). */
+  analyze(text: string): string[];
 }
 
 /** Lowercase words and numbers, punctuation removed, thousands separators joined (10.000.000). */
@@ -80,27 +48,37 @@ export function words(text: string): string[] {
     .filter(Boolean);
 }
 
-/** Index terms of a passage. */
-export function analyze(text: string): string[] {
+export function createTextAnalyzer(synonymsText = ''): TextAnalyzer {
+  const table = parseSynonyms(synonymsText, (w) => stem(w), (w) => STOPWORDS.has(w));
+  return { version: table.version, problems: table.problems, analyze: (text) => analyzeWith(table, text) };
+}
+
+function analyzeWith(table: SynonymTable, text: string): string[] {
+  const raw = words(text);
+  const stems = raw.map(stem);
   const out: string[] = [];
-  for (const w of words(text)) {
-    if (STOPWORDS.has(w)) continue;
-    out.push(stem(w));
+  for (let i = 0; i < raw.length;) {
+    let matched = 0;
+    for (let len = Math.min(table.maxWords, raw.length - i); len >= 1 && !matched; len--) {
+      const canonical = table.map.get(stems.slice(i, i + len).join(' ')) ?? (len === 1 ? table.map.get(raw[i]) : undefined);
+      if (canonical) { out.push(...canonical); matched = len; }
+    }
+    if (matched) { i += matched; continue; }
+    if (!STOPWORDS.has(raw[i])) out.push(stems[i]);
+    i++;
   }
   return out;
 }
 
-/** Query terms: like `analyze`, plus Indonesian equivalents of English domain words. */
-export function analyzeQuery(text: string): string[] {
-  const out: string[] = [];
-  for (const w of words(text)) {
-    if (STOPWORDS.has(w)) continue;
-    out.push(stem(w));
-    const singular = w.length > 4 && w.endsWith('s') ? w.slice(0, -1) : w;
-    for (const t of GLOSSARY[w] ?? GLOSSARY[singular] ?? []) out.push(stem(t));
-  }
-  return out;
+const plain = createTextAnalyzer('');
+
+/** Index terms without synonyms (pure; for callers without a knowledge base at hand). */
+export function analyze(text: string): string[] {
+  return plain.analyze(text);
 }
+
+/** Same as `analyze`: questions and passages go through the same steps. */
+export const analyzeQuery = analyze;
 
 /** Token estimate for prompt budgets: ~3.5 characters per token for Indonesian/English text. */
 export function estimateTokens(text: string): number {
@@ -110,8 +88,8 @@ export function estimateTokens(text: string): number {
 /** 'id' or 'en', from common function words; Indonesian when unsure (the product's main audience). */
 export function detectLanguage(text: string): 'id' | 'en' {
   const ws = words(text);
-  const en = new Set(['the', 'is', 'are', 'what', 'how', 'my', 'i', 'you', 'your', 'can', 'do', 'does', 'why', 'when', 'please', 'of', 'to', 'and', 'hello', 'hi', 'thanks', 'thank', 'score', 'credit', 'late', 'payment']);
-  const id = new Set(['yang', 'dan', 'saya', 'apa', 'apakah', 'bagaimana', 'berapa', 'bisa', 'tidak', 'skor', 'kredit', 'kenapa', 'mengapa', 'tolong', 'halo', 'terima', 'kasih', 'sudah', 'belum', 'ini', 'itu', 'di', 'ke', 'gimana', 'gak', 'nggak', 'aku', 'kak', 'min']);
+  const en = new Set(['the', 'is', 'are', 'what', 'how', 'my', 'i', 'you', 'your', 'can', 'do', 'does', 'why', 'when', 'please', 'of', 'to', 'and', 'hello', 'hi', 'thanks', 'thank', 'score', 'credit', 'late', 'payment', 'will', 'should', 'long', 'have', 'if']);
+  const id = new Set(['yang', 'dan', 'saya', 'apa', 'apakah', 'bagaimana', 'berapa', 'bisa', 'tidak', 'skor', 'kredit', 'kenapa', 'mengapa', 'tolong', 'halo', 'terima', 'kasih', 'sudah', 'belum', 'ini', 'itu', 'di', 'ke', 'gimana', 'gak', 'nggak', 'aku', 'kak', 'min', 'makasih', 'yg', 'sy', 'gmn', 'udah', 'kalo', 'ga', 'trus', 'dong', 'ya']);
   let e = 0, i = 0;
   for (const w of ws) { if (en.has(w)) e++; if (id.has(w)) i++; }
   return e > i ? 'en' : 'id';

@@ -130,7 +130,7 @@ describe('AI processor when the database cannot be read', () => {
       expect(t.logs.text()).toMatch(/Database belum selesai/);
 
       const offline = createAiProcessor({ config: t.config, logger: t.logs.logger, knowledge: t.deps.knowledge, credit: createCreditRepository({ db: database.db }) });
-      const o = await offline.reply(turn());
+      const o = await offline.reply(turn({ messages: ['Berapa lama keterlambatan tercatat di SLIK saya? Skor saya berapa?'] }));
       expect(o.kind).toBe('offline');
       expect(o.text).toMatch(/hal\. 8\)/);
       expect(o.text).toMatch(/Data kredit pribadi Anda belum bisa ditampilkan saat ini/);
@@ -153,8 +153,12 @@ describe('offline mode (no OPENROUTER_API_KEY)', () => {
       const r = await t.deps.ai.reply(turn({ messages: ['Apa arti kolektibilitas 2?'] }));
       expect(r.kind).toBe('offline');
       expect(r.text).toMatch(/^📴 Jawaban offline/);
-      expect(r.text).toMatch(/Dalam Perhatian Khusus.*\(panduan-kredit-sehat\.pdf, hal\. 6\)/);
-      expect(r.text).toMatch(/Skor: 712/);
+      expect(r.text).toMatch(/Dalam Perhatian Khusus[\s\S]*\(panduan-kredit-sehat\.pdf, hal\. 6\)/);
+      expect(r.text).not.toMatch(/Skor kredit: 712|Data kredit Anda/); // a general question: no credit dump
+      const own = await t.deps.ai.reply(turn({ messages: ['skor kredit saya berapa?'] }));
+      expect(own.text).toMatch(/📊 Data kredit Anda:\n- Skor kredit: 712/);
+      expect(own.text).not.toMatch(/credit_card|DUMMY/);
+      expect((await t.deps.ai.reply(turn({ messages: ['oke makasih kak'] }))).text).toBe('Sama-sama! 🙏 Kalau ada pertanyaan lain soal skor atau laporan kredit, silakan tanya.');
       expect(r.sources).toContainEqual({ file: 'panduan-kredit-sehat.pdf', page: 6 });
       const en = await t.deps.ai.reply(turn({ messages: ['How do I dispute wrong data in my credit report?'] }));
       expect(en.text).toMatch(/^📴 Offline answer/);
@@ -178,7 +182,8 @@ describe('offline mode (no OPENROUTER_API_KEY)', () => {
       const r = await t.deps.ai.reply(turn({ userId: 'whatsapp_6281255555555' }));
       expect(r.kind).toBe('offline');
       expect(r.text).toMatch(/Panduan kami sedang dimuat/);
-      expect(r.text).toMatch(/Anda belum memiliki data kredit/);
+      const own = await t.deps.ai.reply(turn({ userId: 'whatsapp_6281255555555', messages: ['cek data kredit saya dong'] }));
+      expect(own.text).toMatch(/Anda belum memiliki data kredit/);
     } finally { await t.close(); }
   });
 });

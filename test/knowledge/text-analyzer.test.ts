@@ -1,8 +1,15 @@
-import { analyze, analyzeQuery, detectLanguage, stem, words } from '../../src/knowledge/text-analyzer';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createTextAnalyzer, detectLanguage, stem, words } from '../../src/knowledge/text-analyzer';
+
+const SYNONYMS = fs.readFileSync(path.resolve(__dirname, '../../knowledge/synonyms.txt'), 'utf8');
+const a = createTextAnalyzer(SYNONYMS);
+const same = (x: string, y: string) => expect(a.analyze(x)).toEqual(a.analyze(y));
 
 describe('text analysis for Indonesian and English', () => {
-  test('when words differ only by Indonesian affixes, then they reduce to the same stem', () => {
+  test('when words differ only by Indonesian affixes, then the dictionary stemmer reduces them to the same root', () => {
     expect(stem('tunggakan')).toBe(stem('menunggak'));
+    expect(stem('tertunggak')).toBe('tunggak');
     expect(stem('pengajuan')).toBe(stem('mengajukan'));
     expect(stem('pelunasan')).toBe(stem('melunasi'));
     expect(stem('pembayaran')).toBe(stem('membayar'));
@@ -10,19 +17,59 @@ describe('text analysis for Indonesian and English', () => {
     expect(stem('keterlambatan')).toBe(stem('terlambat'));
   });
 
-  test('when text has punctuation, case and thousands separators, then words and numbers are kept cleanly', () => {
-    expect(words('Tunggakan Rp10.000.000, kol-5 (Macet)!')).toEqual(['tunggakan', 'rp10000000', 'kol', '5', 'macet']);
-    expect(analyze('yang dan di ke 24 bulan')).toEqual(['24', 'bulan']);
+  test('when an Indonesian word was mis-stemmed by the old hand-written rules, then it now keeps its root', () => {
+    expect(stem('lunas')).toBe('lunas');
+    expect(stem('penilaian')).toBe('nilai');
+    expect(stem('keterangan')).toBe('terang');
+    expect(stem('penolakan')).toBe('tolak');
   });
 
-  test('when an English question uses a domain word, then its Indonesian equivalent is searched too', () => {
-    expect(analyzeQuery('late payments')).toEqual(expect.arrayContaining([stem('tunggakan'), stem('pembayaran')]));
-    expect(analyzeQuery('mortgage')).toContain('kpr');
+  test('when an English word is inflected, then it meets its base form, and English rules never touch Indonesian words', () => {
+    expect(stem('settled')).toBe(stem('settle'));
+    expect(stem('payments')).toBe(stem('payment'));
+    expect(stem('closing')).toBe(stem('close'));
+    expect(stem('paid')).toBe(stem('pay'));
+    expect(stem('kartu')).toBe('kartu');
+    expect(stem('kolektibilitas')).toBe(stem('kolektibilitasnya'));
+  });
+
+  test('when text has punctuation, case and thousands separators, then words and numbers are kept cleanly', () => {
+    expect(words('Tunggakan Rp10.000.000, kol-5 (Macet)!')).toEqual(['tunggakan', 'rp10000000', 'kol', '5', 'macet']);
+    expect(a.analyze('yang dan di ke 24 bulan')).toEqual(['24', 'bulan']);
+  });
+
+  test('when a customer writes chat Indonesian, then abbreviations become stopwords and slang meets the guide\'s words', () => {
+    expect(a.analyze('sy gmn brp udh yg kl')).toEqual([]);
+    same('telat', 'terlambat');
+    same('nunggak', 'tunggakan');
+    same('komplain', 'sanggahan');
+    same('gaji', 'penghasilan');
+    same('nilai', 'skor');
+    same('cicilan rumah', 'KPR');
+    same('pinjol', 'pinjaman online');
+    same('keringanan', 'restrukturisasi');
+    same('daftar hitam', 'macet');
+  });
+
+  test('when the question is in English, then the bilingual table maps it to the guide\'s Indonesian words, inflections included', () => {
+    same('settled', 'lunas');
+    same('late payments', 'terlambat bayar');
+    same('mortgage', 'KPR');
+    expect(a.analyze('one-time password')).toEqual(['otp']);
+    expect(a.analyze('one obligor')).not.toContain('otp');
+  });
+
+  test('when the synonyms file has a line without "=", then it is reported and the rest still applies', () => {
+    const b = createTextAnalyzer('telat terlambat\nterlambat = telat');
+    expect(b.problems).toEqual([expect.stringMatching(/line 1/)]);
+    expect(b.analyze('telat')).toEqual(b.analyze('terlambat'));
+    expect(b.version).not.toBe(createTextAnalyzer('').version);
   });
 
   test('when the user writes Indonesian or English, then the language is detected', () => {
     expect(detectLanguage('Berapa lama keterlambatan tercatat di SLIK?')).toBe('id');
     expect(detectLanguage('How long do late payments stay on my report?')).toBe('en');
     expect(detectLanguage('ok')).toBe('id');
+    expect(detectLanguage('oke makasih kak')).toBe('id');
   });
 });
