@@ -1,6 +1,6 @@
 // createApp(deps): middleware, routers, 404, error handler. Never listens, never reads env.
 import express, { type Router } from 'express';
-import type { AppDeps } from './deps';
+import type { AppDeps } from './app-types';
 import { earlyErrorForwarder, withEarlyRoutes } from './early-routes';
 import { AppError, errorHandler, notFoundHandler } from './shared/errors';
 

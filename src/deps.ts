@@ -1,67 +1,27 @@
 // buildDeps(config): the one place that wires clients, stores and services. Every capability is
 // a module: an optional router to mount, and optional background work to start and stop.
-import type { Router } from 'express';
-import type { EarlyRoute } from './early-routes';
+import type { AppDeps, AppModule } from './app-types';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { migrate, pendingMigrations, readMigrations } from './db/migrator';
 import type { Logger } from './shared/logger';
-import { createSecurityHeaders, type SecurityHeaders } from './shared/security-headers';
-import { createUserRepository, type UserRepository } from './users/user-repository';
-import { createCreditRepository, type CreditRepository } from './credit/credit-repository';
-import { createHistoryRepository, type HistoryRepository } from './conversation/history-repository';
-import type { AiResponder } from './ai/types';
+import { createSecurityHeaders } from './shared/security-headers';
+import { createUserRepository } from './users/user-repository';
+import { createCreditRepository } from './credit/credit-repository';
+import { createHistoryRepository } from './conversation/history-repository';
 import { createAiProcessor } from './ai/processor';
-import type { ChatLogger } from './chatlog/types';
 import { createChatLog } from './chatlog/chatlog-module';
-import type { KnowledgeBase } from './knowledge/types';
 import { createKnowledgeBase } from './knowledge/knowledge-base';
 import { createKnowledgeModule } from './knowledge/knowledge-module';
 import { createWebModule } from './web/web-module';
 import { createWhatsAppModule } from './whatsapp/whatsapp-module';
 import crypto from 'node:crypto';
 import os from 'node:os';
-import { createClusterService, type ClusterService } from './cluster/cluster-service';
+import { createClusterService } from './cluster/cluster-service';
 import { createKnowledgeSync } from './knowledge/knowledge-sync';
 import { createSandboxModule } from './whatsapp/sandbox/sandbox-module';
 
-export interface AppModule {
-  name: string;
-  router?: Router;
-  mountPath?: string;
-  /**
-   * Routes dispatched before Express (early-routes.ts), for hot machine-to-machine endpoints (the
-   * WhatsApp webhook's POST) that use node:http's request and response, read their own body and
-   * set the security headers themselves.
-   */
-  earlyRoutes?: EarlyRoute[];
-  /** Background work (timers, sweeps); started after the server listens. */
-  start?(): Promise<void> | void;
-  /** Told the port once the server listens (the sandbox calls itself on it). */
-  listening?(address: { port: number }): void;
-  /** Stops intake and drains; called on shutdown in reverse order. */
-  stop?(): Promise<void> | void;
-}
-
-export interface Readiness { ready: boolean; database: 'ok' | 'unreachable'; migrations: 'ok' | 'pending'; pending?: string[]; error?: string }
-
-export interface AppDeps {
-  config: Config;
-  logger: Logger;
-  db: Database;
-  users: UserRepository;
-  credit: CreditRepository;
-  history: HistoryRepository;
-  knowledge: KnowledgeBase;
-  ai: AiResponder;
-  chatLogger: ChatLogger;
-  /** Coordination between the server processes sharing the database (issue 8). */
-  cluster: ClusterService;
-  /** helmet's headers: the app's middleware, and the same headers for the early routes. */
-  security: SecurityHeaders;
-  modules: AppModule[];
-  readiness(): Promise<Readiness>;
-}
+export type { AppDeps, AppModule, Readiness } from './app-types';
 
 export interface BuildOptions {
   /** Replace parts of the wiring (tests pass fakes only for outside services, through config URLs). */

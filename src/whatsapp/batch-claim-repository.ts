@@ -2,7 +2,7 @@
 // the pending messages, read the recent history, and apply the per-phone rate limit, for any number
 // of conversations in one statement (issue 8: round trips, not JavaScript, bound the dispatch rate).
 import type { Database } from '../db/database';
-import { RATE_WINDOW_MS, type BatchMessage, type ClaimedBatch } from './message-buffer';
+import { RATE_WINDOW_MS, type BatchMessage, type ClaimedBatch } from './batch-types';
 
 /** History messages read with each claim (the history repository's default). */
 const HISTORY_LIMIT = 20;

@@ -2,7 +2,7 @@
 // credentials: no secret ever leaves the server.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../app-types';
 import type { WhatsAppCredentials } from './credentials';
 import type { GraphErrorInfo } from './graph-client';
 import type { MessageBuffer } from './message-buffer';

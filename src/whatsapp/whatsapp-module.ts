@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { Router } from 'express';
-import type { AppDeps, AppModule } from '../deps';
+import type { AppDeps, AppModule } from '../app-types';
 import { createBatchService } from './batch-service';
 import { credentialsFromConfig, type WhatsAppCredentials } from './credentials';
 import { createGraphClient, type GraphClient } from './graph-client';

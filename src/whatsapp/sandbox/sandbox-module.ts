@@ -3,7 +3,7 @@
 // with --original). Its credentials replace the META_* ones for the WhatsApp module, so the real
 // webhook (signature check on), buffer, AI processor and Graph client run unchanged.
 import { Router } from 'express';
-import type { AppDeps, AppModule } from '../../deps';
+import type { AppDeps, AppModule } from '../../app-types';
 import type { EarlyHandler } from '../../early-routes';
 import { AppError } from '../../shared/errors';
 import type { WhatsAppCredentials } from '../credentials';

@@ -1,0 +1,53 @@
+// The types every capability module implements or receives. They live apart from deps.ts (which
+// imports every module) so that a module importing them does not import the wiring back.
+import type { Router } from 'express';
+import type { EarlyRoute } from './early-routes';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import type { Logger } from './shared/logger';
+import type { SecurityHeaders } from './shared/security-headers';
+import type { UserRepository } from './users/user-repository';
+import type { CreditRepository } from './credit/credit-repository';
+import type { HistoryRepository } from './conversation/history-repository';
+import type { AiResponder } from './ai/types';
+import type { ChatLogger } from './chatlog/types';
+import type { KnowledgeBase } from './knowledge/types';
+import type { ClusterService } from './cluster/cluster-service';
+
+export interface AppModule {
+  name: string;
+  router?: Router;
+  mountPath?: string;
+  /**
+   * Routes dispatched before Express (early-routes.ts), for hot machine-to-machine endpoints (the
+   * WhatsApp webhook's POST) that use node:http's request and response, read their own body and
+   * set the security headers themselves.
+   */
+  earlyRoutes?: EarlyRoute[];
+  /** Background work (timers, sweeps); started after the server listens. */
+  start?(): Promise<void> | void;
+  /** Told the port once the server listens (the sandbox calls itself on it). */
+  listening?(address: { port: number }): void;
+  /** Stops intake and drains; called on shutdown in reverse order. */
+  stop?(): Promise<void> | void;
+}
+
+export interface Readiness { ready: boolean; database: 'ok' | 'unreachable'; migrations: 'ok' | 'pending'; pending?: string[]; error?: string }
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  users: UserRepository;
+  credit: CreditRepository;
+  history: HistoryRepository;
+  knowledge: KnowledgeBase;
+  ai: AiResponder;
+  chatLogger: ChatLogger;
+  /** Coordination between the server processes sharing the database. */
+  cluster: ClusterService;
+  /** helmet's headers: the app's middleware, and the same headers for the early routes. */
+  security: SecurityHeaders;
+  modules: AppModule[];
+  readiness(): Promise<Readiness>;
+}
