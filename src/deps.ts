@@ -61,17 +61,16 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
     },
   };
   // Capability modules are registered here, in mount order.
-  // [ai] (issue: AI processor): the knowledge base loads in the background after listen
+  // [ai] the knowledge base loads in the background after listen
   modules.push(createKnowledgeModule(baseKnowledge, logger, { dir: config.knowledge.dir, sync: kbSync }));
-  // [whatsapp] (issue: WhatsApp channel)
-  // [sandbox] (issue 7): outside production without META_*, the server is its own Meta; its
+  // [sandbox] outside production without META_*, the server is its own Meta; its
   // credentials replace META_* and its routes sit in front of the webhook (see sandbox-module.ts).
   const sandbox = config.whatsapp.enabled && config.whatsapp.sandbox ? createSandboxModule(deps, { clock: opts.clock }) : null;
   if (sandbox) modules.push(sandbox);
   if (config.whatsapp.enabled) modules.push(createWhatsAppModule(deps, { clock: opts.clock, ...(sandbox ? { credentials: sandbox.credentials } : {}) }));
-  // [chatlog] (issue: ChatLogger and analytics)
+  // [chatlog]
   modules.push(chatLog.module);
-  // [web] (issue: web chat)
+  // [web]
   modules.push(createWebModule(deps, { clock: opts.clock }));
   return deps;
 }

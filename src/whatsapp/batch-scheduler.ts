@@ -54,7 +54,7 @@ export function createBatchScheduler(deps: BatchSchedulerDeps): BatchScheduler {
   // When many windows end at once, answering them all concurrently makes every one wait behind all
   // the others in the connection pool's queue (all finish late). A limit answers them in due order
   // instead. Conversations that become due together are claimed together: one statement for up to
-  // `claimBatch` of them (issue 8: round trips, not JavaScript, bound the dispatch rate).
+  // `claimBatch` of them (round trips, not JavaScript, bound the dispatch rate).
   const claimBatch = 64;
   const waiting: string[] = [];
   const queued = new Set<string>();

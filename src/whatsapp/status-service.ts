@@ -79,7 +79,7 @@ export function createStatusService(deps: {
         },
         buffer: { windowMs: config.whatsapp.bufferMs, pendingBatches, inFlightHere: deps.inFlight() },
         chatLog: chatLogger.health(),
-        // The local sandbox (issue 7): webhook.* then describe its generated credentials, not META_*.
+        // The local sandbox: webhook.* then describe its generated credentials, not META_*.
         sandbox: { enabled: config.whatsapp.sandbox, ...(config.whatsapp.sandbox ? { page: '/sandbox' } : {}) },
       };
     },
