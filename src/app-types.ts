@@ -13,6 +13,7 @@ import type { AiResponder } from './ai/types';
 import type { ChatLogger } from './chatlog/types';
 import type { KnowledgeBase } from './knowledge/types';
 import type { ClusterService } from './cluster/cluster-service';
+import type { SchemaGate } from './db/schema-gate';
 
 export interface AppModule {
   name: string;
@@ -49,5 +50,7 @@ export interface AppDeps {
   /** helmet's headers: the app's middleware, and the same headers for the early routes. */
   security: SecurityHeaders;
   modules: AppModule[];
+  /** Open once the migrations are applied: requests that need the schema wait for it (app.ts). */
+  schema: SchemaGate;
   readiness(): Promise<Readiness>;
 }

@@ -6,6 +6,8 @@ import type { Database } from './db/database';
 import { migrate, pendingMigrations, readMigrations } from './db/migrator';
 import type { Logger } from './shared/logger';
 import { createSecurityHeaders } from './shared/security-headers';
+import { createSchemaGate, OPEN_GATE } from './db/schema-gate';
+import { isDatabaseUnavailable } from './shared/unavailable';
 import { createUserRepository } from './users/user-repository';
 import { createCreditRepository } from './credit/credit-repository';
 import { createHistoryRepository } from './conversation/history-repository';
@@ -27,6 +29,8 @@ export interface BuildOptions {
   /** Replace parts of the wiring (tests pass fakes only for outside services, through config URLs). */
   overrides?: Partial<Pick<AppDeps, 'ai' | 'knowledge' | 'chatLogger'>>;
   clock?: () => number;
+  /** Settles when the migrations are applied (server.ts); unset: the caller migrated before building. */
+  schemaReady?: Promise<unknown>;
 }
 
 export async function buildDeps(config: Config, logger: Logger, db: Database, opts: BuildOptions = {}): Promise<AppDeps> {
@@ -46,8 +50,9 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const security = createSecurityHeaders({ production: config.production });
 
   const modules: AppModule[] = [];
+  const schema = opts.schemaReady ? createSchemaGate(opts.schemaReady) : OPEN_GATE;
   const deps: AppDeps = {
-    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, modules,
+    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, modules, schema,
     async readiness() {
       try {
         await db.ping();
@@ -55,7 +60,8 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
         return { ready: false, database: 'unreachable', migrations: 'pending', error: (err as Error).message };
       }
       const pending = await pendingMigrations(db, migrations).catch(() => migrations.map((m) => m.name));
-      return pending.length
+      // Ready only once this process's gate opened: the migrations it waits for may still be running.
+      return pending.length || !schema.isOpen()
         ? { ready: false, database: 'ok', migrations: 'pending', pending }
         : { ready: true, database: 'ok', migrations: 'ok' };
     },
@@ -76,15 +82,31 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
 }
 
 /** Applies migrations; when the database is down at boot, keeps retrying in the background. */
-export async function migrateWithRetry(db: Database, logger: Logger, opts: { retryMs?: number; signal?: AbortSignal } = {}): Promise<void> {
-  for (;;) {
+export async function migrateWithRetry(db: Database, logger: Logger, opts: { retryMs?: number; signal?: AbortSignal; where?: string } = {}): Promise<void> {
+  const retryMs = opts.retryMs ?? 5000;
+  for (let attempt = 1; ; attempt++) {
     try {
       await migrate(db, { logger });
+      if (attempt > 1) logger.info({ attempts: attempt }, 'database reachable again: migrations applied');
       return;
     } catch (err) {
-      logger.error({ err: { message: (err as Error).message } }, '❌ Database belum selesai: cannot apply migrations, retrying');
       if (opts.signal?.aborted) throw err;
-      await new Promise((r) => setTimeout(r, opts.retryMs ?? 5000).unref());
+      const e = err as { message?: string; code?: string };
+      const what = isDatabaseUnavailable(err) ? `❌ database unreachable${opts.where ? ` at ${opts.where}` : ''}` : '❌ migrations failed';
+      // The first failure is the news; the retries that follow are progress.
+      logger[attempt === 1 ? 'error' : 'warn']({ error: e.message, code: e.code, attempt },
+        `${what}: ${e.message}; requests wait and get 503, retrying in ${Math.round(retryMs / 1000)} s`);
+      await sleep(retryMs, opts.signal);
+      if (opts.signal?.aborted) throw err;
     }
   }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    signal?.addEventListener('abort', done, { once: true });
+    function done() { clearTimeout(timer); signal?.removeEventListener('abort', done); resolve(); }
+  });
 }

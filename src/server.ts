@@ -1,6 +1,6 @@
 // loadConfig → open database → buildDeps → createApp → listen.
 // SIGTERM/SIGINT: stop intake, drain background work, close the database.
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import { ConfigError, loadConfig, redactUrl, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
 import { lockEmbeddedDir } from './db/embedded-lock';
@@ -10,10 +10,24 @@ import { createLogger, type Logger } from './shared/logger';
 
 export interface RunningServer { server: Server; deps: AppDeps; port: number; shutdown(reason?: string): Promise<void> }
 
+/**
+ * Exit code for a start that cannot succeed until a person acts (bad configuration, port taken,
+ * data directory in use): EX_CONFIG from sysexits.h. ecosystem.config.cjs lists it in
+ * stop_exit_codes, so PM2 shows the message once instead of restarting in a loop.
+ */
+export const EXIT_NOT_RESTARTABLE = 78;
+
+/** A start-up refusal that restarting will not fix; its message is the whole story (no stack). */
+export class StartRefused extends Error {
+  constructor(message: string) { super(message); this.name = 'StartRefused'; }
+}
+
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const started = Date.now();
   let unlock = () => {};
-  if (!config.database.url) unlock = lockEmbeddedDir(config.database.embeddedDir);
+  if (!config.database.url) {
+    try { unlock = lockEmbeddedDir(config.database.embeddedDir); } catch (err) { throw new StartRefused((err as Error).message); }
+  }
   let db: Database;
   try {
     db = await openDatabase(config.database, logger);
@@ -24,13 +38,29 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   logger.info({ engine: db.engine, database: config.database.url ? redactUrl(config.database.url) : config.database.embeddedDir },
     db.engine === 'embedded' ? 'using the embedded database (set DATABASE_URL for a PostgreSQL server)' : 'using PostgreSQL');
   const abort = new AbortController();
-  const migrated = migrateWithRetry(db, logger, { signal: abort.signal });
-  const deps = await buildDeps(config, logger, db);
+  const where = config.database.url ? redactUrl(config.database.url) : config.database.embeddedDir;
+  const migrated = migrateWithRetry(db, logger, { signal: abort.signal, where });
+  migrated.catch(() => {}); // aborted at shutdown: nothing waits for it any more
+  const deps = await buildDeps(config, logger, db, { schemaReady: migrated });
   const app = createApp(deps);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
-  });
+  // The error handler is attached before listen: Express 5's app.listen hands a failed listen to its
+  // callback, which would otherwise announce a server that is not there.
+  const server = http.createServer(app);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => { server.off('error', reject); resolve(); });
+    });
+  } catch (err) {
+    abort.abort();
+    await migrated.catch(() => {});
+    await db.close().catch(() => {});
+    unlock();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new StartRefused(`port ${config.port} is already in use on ${config.host}: stop the other process or set PORT`);
+    if (code === 'EACCES') throw new StartRefused(`port ${config.port} on ${config.host} needs more privileges: choose a PORT above 1023`);
+    throw err;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   for (const m of deps.modules) m.listening?.({ port });
@@ -65,30 +95,46 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   return { server, deps, port, shutdown };
 }
 
+/**
+ * Exits once what was written reached its destination. Under PM2 process.stdout/stderr are replaced
+ * by writers to the log files that finish asynchronously: an immediate exit lost the message.
+ */
+function exitAfterWrites(code: number, logger?: Logger): void {
+  const done = () => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  setTimeout(() => process.exit(code), 2000).unref();
+  if (logger) logger.flush(() => done()); else done();
+}
+
 async function main() {
   let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(`❌ ${err.message}\nFix these in .env (see .env.whatsapp.example) and start again.`);
-      process.exit(1);
+      process.stderr.write(`❌ ${err.message}\nFix these in .env (see .env.whatsapp.example) and start again.\n`);
+      return exitAfterWrites(EXIT_NOT_RESTARTABLE);
     }
     throw err;
   }
-  const logger = createLogger({ level: config.log.level, format: config.log.format as 'pretty' | 'json' });
+  const logger = createLogger({
+    level: config.log.level, format: config.log.format as 'pretty' | 'json',
+    ...(config.ops.underPm2 ? { destination: process.stdout } : {}),
+  });
   let running: RunningServer;
   try {
     running = await startServer(config, logger);
   } catch (err) {
+    if (err instanceof StartRefused) {
+      logger.fatal(`❌ could not start: ${err.message}`);
+      return exitAfterWrites(EXIT_NOT_RESTARTABLE, logger);
+    }
     logger.fatal({ err }, `❌ could not start: ${(err as Error).message}`);
-    logger.flush?.();
-    process.exit(1);
+    return exitAfterWrites(1, logger);
   }
   const onSignal = (signal: string) => {
     const timer = setTimeout(() => { logger.error('shutdown took too long; exiting'); process.exit(1); }, 15_000);
     timer.unref();
-    running.shutdown(signal).then(() => { logger.flush?.(); process.exit(0); }, () => process.exit(1));
+    running.shutdown(signal).then(() => exitAfterWrites(0, logger), () => exitAfterWrites(1, logger));
   };
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   process.once('SIGINT', () => onSignal('SIGINT'));

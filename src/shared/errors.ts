@@ -2,20 +2,10 @@
 // { "error": { "code", "message" } }. Only 5xx are logged: 4xx are the caller's business.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from './logger';
+import { AppError } from './app-error';
+import { databaseUnavailableError, isDatabaseUnavailable } from './unavailable';
 
-export class AppError extends Error {
-  constructor(
-    public readonly code: string,
-    public readonly status: number,
-    message: string,
-    public readonly details?: Record<string, unknown>,
-    /** The thrower already logged the cause (with more context than the handler has): not logged again. */
-    public readonly logged = false,
-  ) {
-    super(message);
-    this.name = 'AppError';
-  }
-}
+export { AppError } from './app-error';
 
 export function notFoundHandler(): RequestHandler {
   return (req, _res, next) => next(new AppError('not-found', 404, `No route for ${req.method} ${req.path}`));
@@ -24,6 +14,11 @@ export function notFoundHandler(): RequestHandler {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
+    // A lost database connection is an outage to retry, not a bug: 503 with a sentence, one warning.
+    if (!(err instanceof AppError) && isDatabaseUnavailable(err)) {
+      logger.warn({ path: req.path, err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'database unreachable: answering 503');
+      err = databaseUnavailableError(req, res);
+    }
     let status = 500;
     let code = 'internal-error';
     let message = 'Something went wrong on our side. Please try again.';
