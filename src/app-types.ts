@@ -14,6 +14,7 @@ import type { ChatLogger } from './chatlog/types';
 import type { KnowledgeBase } from './knowledge/types';
 import type { ClusterService } from './cluster/cluster-service';
 import type { SchemaGate } from './db/schema-gate';
+import type { Metrics } from './metrics/metrics';
 
 export interface AppModule {
   name: string;
@@ -52,5 +53,7 @@ export interface AppDeps {
   modules: AppModule[];
   /** Open once the migrations are applied: requests that need the schema wait for it (app.ts). */
   schema: SchemaGate;
+  /** The Prometheus registry and this process's series (GET /metrics). */
+  metrics: Metrics;
   readiness(): Promise<Readiness>;
 }

@@ -4,6 +4,7 @@ import type { AppDeps } from './app-types';
 import { earlyErrorForwarder, withEarlyRoutes } from './early-routes';
 import { AppError, errorHandler, notFoundHandler } from './shared/errors';
 import { createSchemaWait } from './shared/unavailable';
+import { requireAdmin } from './shared/admin-auth';
 
 /** The webhook's limit (Meta batches up to 1000 updates per POST); every other route's is smaller. */
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -37,6 +38,15 @@ export function createApp(deps: AppDeps): express.Express {
     const r = await deps.readiness();
     res.status(r.ready ? 200 : 503).json(r);
   });
+  // Operator-protected like /api/whatsapp/status; needs no database, so it answers during start-up.
+  if (deps.config.ops.metricsEnabled) {
+    app.get('/metrics', requireAdmin(deps.config.adminToken), async (_req, res, next) => {
+      try {
+        const m = await deps.metrics.render();
+        res.set('Content-Type', m.contentType).set('Cache-Control', 'no-store').send(m.body);
+      } catch (err) { next(err); }
+    });
+  }
   app.use(schemaWait.middleware);
 
   // Each capability brings its own router with its own body parser: the webhook must read the raw

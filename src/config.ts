@@ -246,6 +246,8 @@ function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
       messagesPerSecond: e.META_MESSAGES_PER_SECOND,
       /** Started by PM2: logs go through process.stdout (PM2 captures that, not the raw descriptor). */
       underPm2: e.pm_id !== undefined,
+      /** PM2's id of this process: a label on every metric, so instances stay apart. */
+      instanceId: e.pm_id,
       instances: instanceCount(e),
     },
   };

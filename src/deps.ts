@@ -7,6 +7,7 @@ import { migrate, pendingMigrations, readMigrations } from './db/migrator';
 import type { Logger } from './shared/logger';
 import { createSecurityHeaders } from './shared/security-headers';
 import { createSchemaGate, OPEN_GATE } from './db/schema-gate';
+import { createMetrics } from './metrics/metrics';
 import { isDatabaseUnavailable } from './shared/unavailable';
 import { createUserRepository } from './users/user-repository';
 import { createCreditRepository } from './credit/credit-repository';
@@ -45,14 +46,18 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const knowledge = kbSync.knowledge;
   const chatLog = createChatLog({ config, logger, db, cluster, clock: opts.clock, override: opts.overrides?.chatLogger });
   const chatLogger = chatLog.chatLogger;
-  const ai = opts.overrides?.ai ?? createAiProcessor({ config, logger, knowledge, credit });
+  const metrics = createMetrics({ instance: config.ops.instanceId, processMetrics: config.ops.metricsEnabled });
+  metrics.gauge('knowledge_passages', 'Passages in the knowledge base index', () => knowledge.lastReport()?.totalPassages ?? 0);
+  metrics.gauge('chatlog_queue_entries', 'Chat-log entries waiting to be written', () => chatLogger.health().queued);
+  metrics.gauge('chatlog_failed_writes', 'Chat-log entries given up on since start', () => chatLogger.health().failedWrites);
+  const ai = opts.overrides?.ai ?? createAiProcessor({ config, logger, knowledge, credit, metrics });
 
   const security = createSecurityHeaders({ production: config.production });
 
   const modules: AppModule[] = [];
   const schema = opts.schemaReady ? createSchemaGate(opts.schemaReady) : OPEN_GATE;
   const deps: AppDeps = {
-    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, modules, schema,
+    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, modules, schema, metrics,
     async readiness() {
       try {
         await db.ping();

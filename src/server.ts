@@ -96,13 +96,19 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 }
 
 /**
- * Exits once what was written reached its destination. Under PM2 process.stdout/stderr are replaced
- * by writers to the log files that finish asynchronously: an immediate exit lost the message.
+ * Exits once what was written reached its destination. Under PM2, process.stdout/stderr are replaced
+ * by writers to its log files that finish asynchronously: an immediate exit lost the message. The
+ * last message (if any) is written with a callback; the logger is flushed first.
  */
-function exitAfterWrites(code: number, logger?: Logger): void {
-  const done = () => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+function exitAfterWrites(code: number, opts: { logger?: Logger; message?: string; underPm2?: boolean } = {}): void {
   setTimeout(() => process.exit(code), 2000).unref();
-  if (logger) logger.flush(() => done()); else done();
+  const last = () => {
+    if (opts.message) process.stderr.write(opts.message, () => process.exit(code));
+    // PM2's writers give no other way to know they are done (an empty write would print a bare timestamp).
+    else if (opts.underPm2) setTimeout(() => process.exit(code), 250);
+    else process.stdout.write('', () => process.exit(code));
+  };
+  if (opts.logger) opts.logger.flush(() => last()); else last();
 }
 
 async function main() {
@@ -111,8 +117,7 @@ async function main() {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`❌ ${err.message}\nFix these in .env (see .env.whatsapp.example) and start again.\n`);
-      return exitAfterWrites(EXIT_NOT_RESTARTABLE);
+      return exitAfterWrites(EXIT_NOT_RESTARTABLE, { message: `❌ ${err.message}\nFix these in .env (see .env.whatsapp.example) and start again.\n` });
     }
     throw err;
   }
@@ -126,15 +131,16 @@ async function main() {
   } catch (err) {
     if (err instanceof StartRefused) {
       logger.fatal(`❌ could not start: ${err.message}`);
-      return exitAfterWrites(EXIT_NOT_RESTARTABLE, logger);
+      return exitAfterWrites(EXIT_NOT_RESTARTABLE, { logger, underPm2: config.ops.underPm2 });
     }
     logger.fatal({ err }, `❌ could not start: ${(err as Error).message}`);
-    return exitAfterWrites(1, logger);
+    return exitAfterWrites(1, { logger, underPm2: config.ops.underPm2 });
   }
   const onSignal = (signal: string) => {
     const timer = setTimeout(() => { logger.error('shutdown took too long; exiting'); process.exit(1); }, 15_000);
     timer.unref();
-    running.shutdown(signal).then(() => exitAfterWrites(0, logger), () => exitAfterWrites(1, logger));
+    const exit = (code: number) => exitAfterWrites(code, { logger, underPm2: config.ops.underPm2 });
+    running.shutdown(signal).then(() => exit(0), () => exit(1));
   };
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   process.once('SIGINT', () => onSignal('SIGINT'));

@@ -8,6 +8,7 @@ import { loadCreditContext } from '../credit/credit-summary';
 import type { KnowledgeBase, KnowledgePassage } from '../knowledge/types';
 import { detectLanguage } from '../knowledge/text-analyzer';
 import type { Logger } from '../shared/logger';
+import type { Metrics } from '../metrics/metrics';
 import { createOfflineResponder } from './offline-responder';
 import { createOpenRouterClient, type OpenRouterClient } from './openrouter-client';
 import { BUSY_MESSAGE, buildChatMessages, trimHistory, userTurn } from './prompts';
@@ -20,6 +21,7 @@ export interface AiProcessorDeps {
   credit: CreditRepository;
   /** Defaults to an OpenRouter client when OPENROUTER_API_KEY is set, offline mode otherwise. */
   client?: OpenRouterClient | null;
+  metrics?: Metrics;
 }
 
 export interface AiProcessor extends AiResponder {
@@ -31,7 +33,7 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
   const log = deps.logger.child({ module: 'ai' });
   const or = config.openRouter;
   const client = deps.client !== undefined ? deps.client : or.apiKey
-    ? createOpenRouterClient({ ...or, apiKey: or.apiKey, publicUrl: config.publicUrl, logger: deps.logger })
+    ? createOpenRouterClient({ ...or, apiKey: or.apiKey, publicUrl: config.publicUrl, logger: deps.logger, metrics: deps.metrics })
     : null;
 
   const offline = createOfflineResponder();
