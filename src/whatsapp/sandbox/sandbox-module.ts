@@ -48,8 +48,10 @@ export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'd
     listening({ port }) { service.learnPort(port); },
     async start() {
       await service.load();
+      // The simulate CLI defaults to port 3000: name the server when it is elsewhere.
+      const url = config.publicUrl === 'http://localhost:3000' ? '' : ` --url ${config.publicUrl}`;
       logger.info({ module: 'whatsapp-sandbox', page: `${config.publicUrl}/sandbox` },
-        `🧪 WhatsApp sandbox on (no Meta account needed): open ${config.publicUrl}/sandbox or run: npm run simulate -- --from <phone> "halo"`);
+        `🧪 WhatsApp sandbox on (no Meta account needed): open ${config.publicUrl}/sandbox or run: npm run simulate --${url} --from <phone> "halo"`);
     },
   };
 }
