@@ -11,7 +11,10 @@ module.exports = {
       exec_mode: 'cluster',
       env: { NODE_ENV: 'production' },
       kill_timeout: 20000, // graceful shutdown drains in-flight replies before exit
-      listen_timeout: 10000,
+      // Up = migrated and started (the server sends 'ready'), not merely listening; without the
+      // message (database down at boot) PM2 gives up waiting after listen_timeout.
+      wait_ready: true,
+      listen_timeout: 15000,
       max_memory_restart: '512M',
       // 78 = a start that cannot succeed until a person acts (configuration error, port in use,
       // embedded database already in use): shown once in `pm2 logs`, not restarted in a loop.

@@ -70,6 +70,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Background work starts once the schema is there.
   const startWork = migrated.then(async () => {
     for (const m of deps.modules) await m.start?.();
+    // PM2 (wait_ready in ecosystem.config.cjs) counts an instance as up on this message, not on
+    // listen: `pm2 reload` then stops an old instance only once its replacement can serve.
+    if (config.ops.underPm2) process.send?.('ready');
   }).catch((err) => logger.error({ err }, 'background work did not start'));
 
   let stopping: Promise<void> | null = null;

@@ -2,6 +2,9 @@
 import net from 'node:net';
 import { spawnServer } from '../helpers/server-process';
 
+// Each test starts a real server process: allow for a slow start on a loaded machine.
+jest.setTimeout(90_000);
+
 describe('server process', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     test(`when the server receives ${signal}, then it stops serving, closes the database and exits 0`, async () => {

@@ -32,7 +32,8 @@ describe('send rate', () => {
     await Promise.all(Array.from({ length: 80 }, (_, i) => (i % 2 ? a : b).acquire().then(() => { granted.push(Date.now()); })));
     const tookMs = Date.now() - started;
     expect(granted).toHaveLength(80);
-    expect(maxInOneSecond(granted)).toBeLessThanOrEqual(40);
+    // The slots are 1/38 s apart; a timer firing late on a loaded machine can bunch two of them.
+    expect(maxInOneSecond(granted)).toBeLessThanOrEqual(42);
     // 80 messages at 95 % of 40/s: about 2.1 s, not the 0 s of a burst nor much longer.
     expect(tookMs).toBeGreaterThan(1700);
     expect(tookMs).toBeLessThan(4000);
@@ -61,8 +62,11 @@ describe('send rate', () => {
       const phones = Array.from({ length: 30 }, (_, i) => `62812000${String(i).padStart(4, '0')}`);
       await t.post(webhookPayload({ messages: phones.map((from) => ({ from, text: 'halo' })) })).expect(200);
       await t.graph.waitFor((g) => g.sent().length === 30, 20_000);
-      const times = t.graph.sent().map((c) => c.at);
-      expect(maxInOneSecond(times)).toBeLessThanOrEqual(15);
+      const times = t.graph.sent().map((c) => c.at).sort((x, y) => x - y);
+      // Unpaced, all 30 leave within a few milliseconds; paced at 95 % of 15/s they span about 2 s.
+      // (Arrival times are taken in this process, so a loaded machine can bunch a few together.)
+      expect(times[29] - times[0]).toBeGreaterThan(1700);
+      expect(maxInOneSecond(times)).toBeLessThanOrEqual(17);
       expect(new Set(t.graph.sent().map((c) => c.to))).toEqual(new Set(phones));
     } finally { await t.close(); }
   });
