@@ -13,6 +13,7 @@ import type { Logger } from '../shared/logger';
 import type { Metrics } from '../metrics/metrics';
 
 export const SEND_RATE_HEADROOM = 0.9;
+const RESERVE_TIMEOUT_MS = 1000;
 
 export interface SendRateLimiter {
   /** Resolves when this process may send one message. */
@@ -33,6 +34,19 @@ export function createSendRateLimiter(deps: {
   let reserving = false;
   let localNext = 0; // used only while the database cannot be reached
   let warned = false;
+
+  // A send must not wait on a slow or unreachable database while its batch's lease runs out: after
+  // this long the process paces itself alone (the late reservation is simply not used).
+  function reserveWithin(n: number): Promise<number> {
+    const reserving = reserve(n);
+    reserving.catch(() => {});
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${RESERVE_TIMEOUT_MS} ms`)), RESERVE_TIMEOUT_MS);
+      timer.unref();
+    });
+    return Promise.race([reserving, timeout]).finally(() => clearTimeout(timer));
+  }
 
   async function reserve(n: number): Promise<number> {
     const r = await db.query<{ end_ms: number }>(
@@ -62,7 +76,7 @@ export function createSendRateLimiter(deps: {
         const batch = waiting.splice(0, maxReserve);
         let startInMs: number;
         try {
-          startInMs = await reserve(batch.length);
+          startInMs = await reserveWithin(batch.length);
           warned = false;
         } catch (err) {
           // Sending must not stop because the slots cannot be read: pace this process alone meanwhile.
