@@ -1,4 +1,4 @@
-// Knowledge base and AI turn benchmark (issue 4). Usage: npm run build && node bench/knowledge.js
+// Knowledge base and AI turn benchmark. Usage: npm run build && node bench/knowledge.js
 // Builds a ≥200-page knowledge base (the sample guide + generated filler PDFs) in a temp folder and
 // measures, each against a baseline from the same run:
 //  - prompt tokens per turn: retrieval (what we send) vs pasting the whole knowledge base;

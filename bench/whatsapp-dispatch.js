@@ -102,7 +102,8 @@ async function run(name, file, env, graph) {
     }
     const g2 = await fakeGraph();
     results.push(...await run('ai-chat-whatsapp durable buffer', path.join(__dirname, '../dist/server.js'),
-      serverEnv(db.url, g2.url, { WHATSAPP_BUFFER_MS: String(windowMs) }), g2));
+      // Unpaced: this measures how fast the server can dispatch, not Meta's send rate (whatsapp-send-rate.js).
+      serverEnv(db.url, g2.url, { WHATSAPP_BUFFER_MS: String(windowMs), META_MESSAGES_PER_SECOND: '0' }), g2));
     g2.close();
   } finally { await db.drop(); }
   console.table(results);

@@ -1,8 +1,9 @@
 // createApp(deps): middleware, routers, 404, error handler. Never listens, never reads env.
 import express, { type Router } from 'express';
-import type { AppDeps } from './deps';
+import type { AppDeps } from './app-types';
 import { earlyErrorForwarder, withEarlyRoutes } from './early-routes';
 import { AppError, errorHandler, notFoundHandler } from './shared/errors';
+import { createSchemaWait } from './shared/unavailable';
 
 /** The webhook's limit (Meta batches up to 1000 updates per POST); every other route's is smaller. */
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -14,7 +15,9 @@ export function createApp(deps: AppDeps): express.Express {
   // Hot routes run before Express (early-routes.ts) and set the same security headers themselves on
   // success. (express() calls app.handle on every request: its type is not in @types/express.)
   const inner = app as unknown as { handle: Parameters<typeof withEarlyRoutes>[0] };
-  inner.handle = withEarlyRoutes(inner.handle.bind(app), deps.modules.flatMap((m) => m.earlyRoutes ?? []));
+  // Every route except the probes needs the schema: wait for it (bounded), then 503 (unavailable.ts).
+  const schemaWait = createSchemaWait(deps.schema, deps.config.ops.readinessWaitMs, deps.logger);
+  inner.handle = withEarlyRoutes(inner.handle.bind(app), deps.modules.flatMap((m) => m.earlyRoutes ?? []).map(schemaWait.early));
   // Security headers on every response (JSON, health probes, 404s). Pages that need more set their
   // own CSP in their router (web chat, /admin), which replaces this one for that response.
   app.use(deps.security.middleware);
@@ -36,6 +39,16 @@ export function createApp(deps: AppDeps): express.Express {
     const reason = r.ready ? undefined : r.database !== 'ok' ? 'database-unreachable' : 'migrations-pending';
     res.status(r.ready ? 200 : 503).json(deps.operator.hasToken(req) ? r : { ready: r.ready, ...(reason ? { reason } : {}) });
   });
+  // Operator-protected like /api/whatsapp/status; needs no database, so it answers during start-up.
+  if (deps.config.ops.metricsEnabled) {
+    app.get('/metrics', deps.operator.api, async (_req, res, next) => {
+      try {
+        const m = await deps.metrics.render();
+        res.set('Content-Type', m.contentType).set('Cache-Control', 'no-store').send(m.body);
+      } catch (err) { next(err); }
+    });
+  }
+  app.use(schemaWait.middleware);
 
   // Each capability brings its own router with its own body parser: the webhook must read the raw
   // body itself, so there is no global JSON parser in front of it.

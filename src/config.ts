@@ -2,6 +2,7 @@
 // problem is reported at once, so a typo fails the start with a message naming it instead of
 // failing at 3 a.m. on the first WhatsApp message.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
@@ -137,6 +138,14 @@ const schema = z.object({
   }),
   OPERATOR_WEBHOOK_URL: httpUrl,
   OPERATOR_IDLE_RELEASE_MINUTES: int(60, 1, 60 * 24 * 7),
+
+  // Operations: readiness, process manager, metrics, Meta's send rate.
+  READINESS_WAIT_MS: int(10_000, 0, 120_000),
+  METRICS_ENABLED: bool(true),
+  META_MESSAGES_PER_SECOND: int(80, 0, 100_000),
+  // Set by PM2 in each process it starts: its id, and how many instances the app has.
+  pm_id: optionalString,
+  instances: optionalString,
 });
 
 /** Routers that send each request to a provider picked at random (data policy unknown in advance). */
@@ -180,6 +189,10 @@ export function parseConfig(rawEnv: Env, argv: string[] = []): ReturnType<typeof
   }
   if (e.SUPABASE_URL && !e.SUPABASE_SERVICE_ROLE_KEY && !e.SUPABASE_DATABASE_URL) {
     problems.push('SUPABASE_SERVICE_ROLE_KEY: required with SUPABASE_URL (or set SUPABASE_DATABASE_URL instead)');
+  }
+  const instances = instanceCount(e);
+  if (!e.DATABASE_URL && instances > 1) {
+    problems.push(`DATABASE_URL: required for ${instances} instances (PM2 instances, WEB_CONCURRENCY in ecosystem.config.cjs): the embedded database serves one process; set DATABASE_URL or run one instance`);
   }
   if (problems.length) throw new ConfigError(problems);
   return buildConfig(e, argv);
@@ -298,7 +311,30 @@ function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
     },
     googleTimeoutMs: e.GOOGLE_TIMEOUT_MS,
     webhookUnverifiedMaxBytes: e.WEBHOOK_UNVERIFIED_MAX_BYTES,
+    ops: {
+      /** How long a request that needs the schema waits for it at start-up before a 503. */
+      readinessWaitMs: e.READINESS_WAIT_MS,
+      metricsEnabled: e.METRICS_ENABLED,
+      /** Meta's per-number send rate, shared by every instance (0 = not paced). */
+      messagesPerSecond: e.META_MESSAGES_PER_SECOND,
+      /** Started by PM2: logs go through process.stdout (PM2 captures that, not the raw descriptor). */
+      underPm2: e.pm_id !== undefined,
+      /** PM2's id of this process: a label on every metric, so instances stay apart. */
+      instanceId: e.pm_id,
+      instances: instanceCount(e),
+    },
   };
+}
+
+/** Instances PM2 starts for this app (ecosystem.config.cjs takes them from WEB_CONCURRENCY); 1 outside PM2. */
+function instanceCount(e: z.infer<typeof schema>): number {
+  if (e.pm_id === undefined) return 1;
+  const v = (e.instances ?? '1').trim();
+  const cpus = os.availableParallelism();
+  if (v === 'max' || v === '0') return cpus;
+  const n = Number(v);
+  if (!Number.isFinite(n)) return 1;
+  return n < 0 ? Math.max(1, cpus + n) : Math.max(1, Math.floor(n));
 }
 
 /** Hides the password part of a connection string for messages and logs. */

@@ -1,95 +1,47 @@
 // buildDeps(config): the one place that wires clients, stores and services. Every capability is
 // a module: an optional router to mount, and optional background work to start and stop.
-import type { Router } from 'express';
-import type { EarlyRoute } from './early-routes';
+import type { AppDeps, AppModule } from './app-types';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { migrate, pendingMigrations, readMigrations } from './db/migrator';
 import type { Logger } from './shared/logger';
-import { createSecurityHeaders, type SecurityHeaders } from './shared/security-headers';
-import { createOperatorGuard, OPERATOR_TEXT, type OperatorGuard } from './shared/admin-auth';
-import { createUserRepository, type UserRepository } from './users/user-repository';
-import { createCreditRepository, type CreditRepository } from './credit/credit-repository';
-import { createHistoryRepository, type HistoryRepository } from './conversation/history-repository';
-import type { AiResponder } from './ai/types';
+import { createSecurityHeaders } from './shared/security-headers';
+import { createOperatorGuard, OPERATOR_TEXT } from './shared/admin-auth';
+import { createSchemaGate, OPEN_GATE } from './db/schema-gate';
+import { createMetrics } from './metrics/metrics';
+import { isDatabaseUnavailable } from './shared/unavailable';
+import { createUserRepository } from './users/user-repository';
+import { createCreditRepository } from './credit/credit-repository';
+import { createHistoryRepository } from './conversation/history-repository';
 import { createAiProcessor } from './ai/processor';
-import { createAiUsage, type AiUsage } from './ai/usage-limits';
+import { createAiUsage } from './ai/usage-limits';
 import { modelPolicyWarnings } from './ai/model-policy';
-import { createDataPolicyState, type DataPolicyStatus } from './ai/data-policy-state';
-import type { ChatLogger } from './chatlog/types';
+import { createDataPolicyState } from './ai/data-policy-state';
 import { createChatLog } from './chatlog/chatlog-module';
-import type { KnowledgeBase } from './knowledge/types';
 import { createKnowledgeBase } from './knowledge/knowledge-base';
 import { createKnowledgeModule } from './knowledge/knowledge-module';
 import { createWebModule } from './web/web-module';
 import { createWhatsAppModule } from './whatsapp/whatsapp-module';
 import crypto from 'node:crypto';
 import os from 'node:os';
-import { createClusterService, type ClusterService } from './cluster/cluster-service';
+import { createClusterService } from './cluster/cluster-service';
 import { createKnowledgeSync } from './knowledge/knowledge-sync';
 import { createSandboxModule } from './whatsapp/sandbox/sandbox-module';
-import { createIdentityService, type IdentityService } from './identity/identity-service';
+import { createIdentityService } from './identity/identity-service';
 import { createIdentityModule } from './identity/identity-module';
-import { createWhatsAppNotices, type WhatsAppNotices } from './whatsapp/notices';
+import { createWhatsAppNotices } from './whatsapp/notices';
 import { createPrivacyModule } from './privacy/privacy-module';
 import { createPostgresChatLogTransport } from './chatlog/chatlog-repository';
 import { createOperator, createOperatorModule } from './operator/operator-module';
-import type { OperatorService } from './operator/operator-service';
 
-export interface AppModule {
-  name: string;
-  router?: Router;
-  mountPath?: string;
-  /**
-   * Routes dispatched before Express (early-routes.ts), for hot machine-to-machine endpoints (the
-   * WhatsApp webhook's POST) that use node:http's request and response, read their own body and
-   * set the security headers themselves.
-   */
-  earlyRoutes?: EarlyRoute[];
-  /** Background work (timers, sweeps); started after the server listens. */
-  start?(): Promise<void> | void;
-  /** Told the port once the server listens (the sandbox calls itself on it). */
-  listening?(address: { port: number }): void;
-  /** Stops intake and drains; called on shutdown in reverse order. */
-  stop?(): Promise<void> | void;
-}
-
-export interface Readiness { ready: boolean; database: 'ok' | 'unreachable'; migrations: 'ok' | 'pending'; pending?: string[]; error?: string }
-
-export interface AppDeps {
-  config: Config;
-  logger: Logger;
-  db: Database;
-  users: UserRepository;
-  credit: CreditRepository;
-  history: HistoryRepository;
-  knowledge: KnowledgeBase;
-  ai: AiResponder;
-  chatLogger: ChatLogger;
-  /** Coordination between the server processes sharing the database (issue 8). */
-  cluster: ClusterService;
-  /** Daily model turns per person and in total (AI_DAILY_TURNS_PER_USER, AI_DAILY_TURN_BUDGET). */
-  aiUsage: AiUsage;
-  /** The data policy sent to OpenRouter and its last refusal (status endpoint); null offline. */
-  aiDataPolicy(): Promise<DataPolicyStatus | null>;
-  /** In front of every operator route (shared/admin-auth.ts): `operator.api` for APIs, `operator.page` for pages. */
-  operator: OperatorGuard;
-  /** helmet's headers: the app's middleware, and the same headers for the early routes. */
-  security: SecurityHeaders;
-  /** Who a WhatsApp sender is; link codes and links (asked by both channels). */
-  identity: IdentityService;
-  /** One-line WhatsApp notices outside a turn; the channel attaches its Graph client. */
-  notices: WhatsAppNotices;
-  /** Who answers a person (AI, operator, nobody after STOP); asked by both channels before a turn. */
-  handoff: OperatorService;
-  modules: AppModule[];
-  readiness(): Promise<Readiness>;
-}
+export type { AppDeps, AppModule, Readiness } from './app-types';
 
 export interface BuildOptions {
   /** Replace parts of the wiring (tests pass fakes only for outside services, through config URLs). */
   overrides?: Partial<Pick<AppDeps, 'ai' | 'knowledge' | 'chatLogger'>>;
   clock?: () => number;
+  /** Settles when the migrations are applied (server.ts); unset: the caller migrated before building. */
+  schemaReady?: Promise<unknown>;
 }
 
 export async function buildDeps(config: Config, logger: Logger, db: Database, opts: BuildOptions = {}): Promise<AppDeps> {
@@ -106,7 +58,11 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   const chatLogger = chatLog.chatLogger;
   const aiUsage = createAiUsage({ db, logger, perUser: config.aiLimits.dailyTurnsPerUser, budget: config.aiLimits.dailyTurnBudget, clock: opts.clock });
   const dataPolicy = createDataPolicyState(db);
-  const processor = opts.overrides?.ai ? null : createAiProcessor({ config, logger, knowledge, credit, usage: aiUsage, onDataPolicyRefusal: dataPolicy.record });
+  const metrics = createMetrics({ instance: config.ops.instanceId, processMetrics: config.ops.metricsEnabled });
+  metrics.gauge('knowledge_passages', 'Passages in the knowledge base index', () => knowledge.lastReport()?.totalPassages ?? 0);
+  metrics.gauge('chatlog_queue_entries', 'Chat-log entries waiting to be written', () => chatLogger.health().queued);
+  metrics.gauge('chatlog_failed_writes', 'Chat-log entries given up on since start', () => chatLogger.health().failedWrites);
+  const processor = opts.overrides?.ai ? null : createAiProcessor({ config, logger, knowledge, credit, usage: aiUsage, onDataPolicyRefusal: dataPolicy.record, metrics });
   const ai = opts.overrides?.ai ?? processor!;
   for (const w of modelPolicyWarnings(config)) logger.warn({ module: 'ai' }, `⚠️ ${w}`);
 
@@ -123,8 +79,10 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   }
 
   const modules: AppModule[] = [];
+  const schema = opts.schemaReady ? createSchemaGate(opts.schemaReady) : OPEN_GATE;
   const deps: AppDeps = {
-    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, modules, aiUsage, operator, identity, notices, handoff,
+    config, logger, db, users, credit, history, knowledge, ai, chatLogger, cluster, security, modules, schema, metrics,
+    aiUsage, operator, identity, notices, handoff,
     aiDataPolicy: () => dataPolicy.read(processor?.dataPolicy() ?? null),
     async readiness() {
       try {
@@ -133,16 +91,16 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
         return { ready: false, database: 'unreachable', migrations: 'pending', error: (err as Error).message };
       }
       const pending = await pendingMigrations(db, migrations).catch(() => migrations.map((m) => m.name));
-      return pending.length
+      // Ready only once this process's gate opened: the migrations it waits for may still be running.
+      return pending.length || !schema.isOpen()
         ? { ready: false, database: 'ok', migrations: 'pending', pending }
         : { ready: true, database: 'ok', migrations: 'ok' };
     },
   };
   // Capability modules are registered here, in mount order.
-  // [ai] (issue: AI processor): the knowledge base loads in the background after listen
+  // [ai] the knowledge base loads in the background after listen
   modules.push(createKnowledgeModule(baseKnowledge, logger, { dir: config.knowledge.dir, sync: kbSync }));
-  // [whatsapp] (issue: WhatsApp channel)
-  // [sandbox] (issue 7): outside production without META_*, the server is its own Meta; its
+  // [sandbox] outside production without META_*, the server is its own Meta; its
   // credentials replace META_* and its routes sit in front of the webhook (see sandbox-module.ts).
   const sandbox = config.whatsapp.enabled && config.whatsapp.sandbox ? createSandboxModule(deps, { clock: opts.clock }) : null;
   if (sandbox) modules.push(sandbox);
@@ -150,9 +108,9 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   modules.push(createIdentityModule(deps, { clock: opts.clock }));
   // [operator]: before the dashboard, whose /admin it signs operators in to
   modules.push(createOperatorModule(deps, { clock: opts.clock }));
-  // [chatlog] (issue: ChatLogger and analytics)
+  // [chatlog]
   modules.push(chatLog.module);
-  // [web] (issue: web chat)
+  // [web]
   modules.push(createWebModule(deps, { clock: opts.clock }));
   // [privacy]: erasure of one person and the retention sweep over every personal-data table
   // With chat logging off, rows written earlier in the main database are still erased.
@@ -161,15 +119,31 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
 }
 
 /** Applies migrations; when the database is down at boot, keeps retrying in the background. */
-export async function migrateWithRetry(db: Database, logger: Logger, opts: { retryMs?: number; signal?: AbortSignal } = {}): Promise<void> {
-  for (;;) {
+export async function migrateWithRetry(db: Database, logger: Logger, opts: { retryMs?: number; signal?: AbortSignal; where?: string } = {}): Promise<void> {
+  const retryMs = opts.retryMs ?? 5000;
+  for (let attempt = 1; ; attempt++) {
     try {
       await migrate(db, { logger });
+      if (attempt > 1) logger.info({ attempts: attempt }, 'database reachable again: migrations applied');
       return;
     } catch (err) {
-      logger.error({ err: { message: (err as Error).message } }, '❌ Database belum selesai: cannot apply migrations, retrying');
       if (opts.signal?.aborted) throw err;
-      await new Promise((r) => setTimeout(r, opts.retryMs ?? 5000).unref());
+      const e = err as { message?: string; code?: string };
+      const what = isDatabaseUnavailable(err) ? `❌ database unreachable${opts.where ? ` at ${opts.where}` : ''}` : '❌ migrations failed';
+      // The first failure is the news; the retries that follow are progress.
+      logger[attempt === 1 ? 'error' : 'warn']({ error: e.message, code: e.code, attempt },
+        `${what}: ${e.message}; requests wait and get 503, retrying in ${Math.round(retryMs / 1000)} s`);
+      await sleep(retryMs, opts.signal);
+      if (opts.signal?.aborted) throw err;
     }
   }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    signal?.addEventListener('abort', done, { once: true });
+    function done() { clearTimeout(timer); signal?.removeEventListener('abort', done); resolve(); }
+  });
 }

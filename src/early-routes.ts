@@ -1,6 +1,6 @@
 // The hot machine-to-machine routes (the WhatsApp webhook's POST), dispatched before Express sees
 // the request. Express's per-request set-up (prototype swap of req and res, router walk, final
-// handler) cost about as much CPU as storing the webhook itself (docs/benchmarks.md, issue 8); these
+// handler) cost about as much CPU as storing the webhook itself (docs/benchmarks.md); these
 // handlers use only node:http's request and response, so they need none of it.
 // Matching follows Express's defaults (case-insensitive, optional trailing slash, query ignored).
 // An error a handler passes on goes to the app's own error handler, so every answer looks the same.

@@ -2,6 +2,7 @@
 // network errors within a bounded total time, OpenRouter's `models` fallback list, and a model
 // that OpenRouter reports as unknown dropped (logged once) so the fallbacks answer instead.
 import type { Logger } from '../shared/logger';
+import type { Metrics } from '../metrics/metrics';
 import type { ChatMessage } from './prompts';
 
 export interface OpenRouterOptions {
@@ -20,6 +21,7 @@ export interface OpenRouterOptions {
   onDataPolicyRefusal?(refusal: DataPolicyRefusal | null): void | Promise<void>;
   /** First backoff step; doubles per attempt (with jitter), capped at 8 s. */
   retryBaseMs?: number;
+  metrics?: Pick<Metrics, 'openRouterCalls' | 'modelLatency' | 'tokens'>;
 }
 
 export interface Completion {
@@ -56,6 +58,16 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
 
   const modelList = () => [o.model, ...o.fallbackModels].filter((m, i, all) => !gone.has(m) && all.indexOf(m) === i);
 
+  function observe(result: string, model: string, startedMs: number, usage?: { prompt_tokens?: number; completion_tokens?: number }) {
+    const m = o.metrics;
+    if (!m) return;
+    m.openRouterCalls.inc({ result, model });
+    if (result !== 'ok') return;
+    m.modelLatency.observe({ model }, (Date.now() - startedMs) / 1000);
+    if (usage?.prompt_tokens) m.tokens.inc({ kind: 'prompt', model }, usage.prompt_tokens);
+    if (usage?.completion_tokens) m.tokens.inc({ kind: 'completion', model }, usage.completion_tokens);
+  }
+
   async function attempt(messages: ChatMessage[], models: string[], timeoutMs: number, opts: { temperature?: number; maxTokens?: number }) {
     const body: Record<string, unknown> = {
       model: models[0], messages, temperature: opts.temperature ?? 0.3, max_tokens: opts.maxTokens ?? 700,
@@ -91,8 +103,10 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
         const timeoutMs = Math.max(100, Math.min(o.timeoutMs, deadline - Date.now()));
         let retryAfterMs: number | null = null;
         try {
+          const callStarted = Date.now();
           const { res, json, raw } = await attempt(messages, models, timeoutMs, opts);
           const status = res.ok && json.error ? Number(json.error.code ?? 500) : res.status;
+          observe(status >= 200 && status < 300 ? 'ok' : String(status), json.model ?? models[0], callStarted, json.usage);
           const message = json.error?.message ?? (res.ok ? '' : raw.slice(0, 200));
           if (status >= 200 && status < 300) {
             const choice = json.choices?.[0];
@@ -140,6 +154,7 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
           }
         } catch (err) {
           const timedOut = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
+          o.metrics?.openRouterCalls.inc({ result: timedOut ? 'timeout' : 'network', model: models[0] ?? 'none' });
           lastError = new OpenRouterError(timedOut ? `OpenRouter timed out after ${timeoutMs}ms` : `OpenRouter unreachable: ${(err as Error).message}`,
             timedOut ? 408 : null, attempts, true);
         }

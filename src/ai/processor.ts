@@ -11,6 +11,7 @@ import { detectLanguage } from '../knowledge/text-analyzer';
 import type { Logger } from '../shared/logger';
 import { IDENTITY_TEXTS } from '../identity/identity-texts';
 import { shortCreditSummary } from './offline-credit';
+import type { Metrics } from '../metrics/metrics';
 import { createOfflineResponder } from './offline-responder';
 import { createOpenRouterClient, type OpenRouterClient, type OpenRouterOptions } from './openrouter-client';
 import { BUSY_MESSAGE, LIMIT_TEXT, buildChatMessages, trimHistory, userTurn } from './prompts';
@@ -29,6 +30,7 @@ export interface AiProcessorDeps {
   usage?: AiUsage;
   /** Told when OpenRouter starts or stops refusing prompts for the data policy. */
   onDataPolicyRefusal?: OpenRouterOptions['onDataPolicyRefusal'];
+  metrics?: Metrics;
 }
 
 export interface AiProcessor extends AiResponder {
@@ -43,7 +45,7 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
   const or = config.openRouter;
   const client = deps.client !== undefined ? deps.client : or.apiKey
     ? createOpenRouterClient({ ...or, apiKey: or.apiKey, publicUrl: config.publicUrl, logger: deps.logger, dataCollection: config.privacy?.dataCollection,
-      onDataPolicyRefusal: deps.onDataPolicyRefusal })
+      onDataPolicyRefusal: deps.onDataPolicyRefusal, metrics: deps.metrics })
     : null;
 
   const offline = createOfflineResponder();

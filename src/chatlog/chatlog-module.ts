@@ -4,7 +4,7 @@
 import type { ClusterService } from '../cluster/cluster-service';
 import type { Config } from '../config';
 import { createPostgresDatabase, type Database } from '../db/database';
-import type { AppModule } from '../deps';
+import type { AppModule } from '../app-types';
 import type { Logger } from '../shared/logger';
 import { createAnalyticsRouter } from './analytics-router';
 import { createOperatorGuard } from '../shared/admin-auth';

@@ -33,7 +33,7 @@ export function createCreditRepository(deps: { db: Database }): CreditRepository
   const { db } = deps;
   const repo: CreditRepository = {
     async getReport(userId) {
-      // One statement, one row of JSON (issue 8): three statements cost the database three round
+      // One statement, one row of JSON: three statements cost the database three round
       // trips per AI turn, and pg's row-by-row parsing of ~40 rows (numbers, dates) was about a
       // fifth of the server's CPU per WhatsApp reply; JSON.parse of one value is native.
       const r = await db.query<{ insights: Json | null; tradelines: Json[] | null; payments: Json[] | null }>(
@@ -54,7 +54,7 @@ export function createCreditRepository(deps: { db: Database }): CreditRepository
     },
     async insertProfile(tx, userId, profile, isDummy) {
       const i = profile.insights;
-      // One statement for the whole report (issue 8: a first contact used to take 2 statements per
+      // One statement for the whole report (a first contact used to take 2 statements per
       // tradeline, ~15 round trips, competing with the replies). Tradeline ids are drawn first so
       // the payments can reference them; the insights row doubles as the lock: a concurrent first
       // contact finds it and inserts nothing.

@@ -1,7 +1,7 @@
 // Identity as one AppModule: the operator link routes, and the hourly removal of link codes that
 // expired unused (once per period for the whole cluster). The service itself is built in deps.ts,
 // because the WhatsApp channel and the web chat both ask it.
-import type { AppDeps, AppModule } from '../deps';
+import type { AppDeps, AppModule } from '../app-types';
 import { createIdentityRepository } from './identity-repository';
 import { createOperatorLinkRouter } from './operator-link-router';
 

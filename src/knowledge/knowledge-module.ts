@@ -5,7 +5,7 @@
 // and the others catch up here.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { AppModule } from '../deps';
+import type { AppModule } from '../app-types';
 import type { Logger } from '../shared/logger';
 import type { KnowledgeSync } from './knowledge-sync';
 import type { KnowledgeBase } from './types';

@@ -2,7 +2,7 @@
 // /admin dashboard, and the idle auto-release (once per minute for the whole cluster).
 import path from 'node:path';
 import express, { Router } from 'express';
-import type { AppDeps, AppModule } from '../deps';
+import type { AppDeps, AppModule } from '../app-types';
 import { createAnnouncer, type Announcer } from './announcer';
 import { createOperatorAuth } from './operator-auth';
 import { createOperatorRepository } from './operator-repository';

@@ -3,7 +3,7 @@
 // whole cluster (cluster-service claimRun), the same way the chat-log cleanup does.
 import { Router } from 'express';
 import type { ChatLogTransport } from '../chatlog/chatlog-repository';
-import type { AppDeps, AppModule } from '../deps';
+import type { AppDeps, AppModule } from '../app-types';
 import { createPrivacyService, type PrivacyService } from './privacy-service';
 
 const MINUTE = 60_000;

@@ -60,7 +60,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     // last lines on a crash.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pretty = require('pino-pretty') as (o: object) => DestinationStream;
-    destination = pretty({ colorize: process.stdout.isTTY, sync: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' });
+    // One line per event: the message, then its fields inline (an AI reply's sources array used to
+    // take ~30 lines). The fields in full, one object per line, are what LOG_FORMAT=json is for.
+    destination = pretty({ colorize: process.stdout.isTTY, sync: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l', singleLine: true });
   }
   return pino({
     level: options.level ?? 'info',

@@ -4,7 +4,7 @@ import path from 'node:path';
 import express, { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
-import type { AppDeps, AppModule } from '../deps';
+import type { AppDeps, AppModule } from '../app-types';
 import { AppError } from '../shared/errors';
 import { createWebAuth } from './auth';
 import { createAuthRouter } from './auth-router';

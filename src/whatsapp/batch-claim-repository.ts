@@ -1,9 +1,9 @@
 // Claiming due conversations: take the leases, open (or resume) a batch per conversation, attach
 // the pending messages, read the recent history, and apply the per-phone rate limit, for any number
-// of conversations in one statement (issue 8: round trips, not JavaScript, bound the dispatch rate).
+// of conversations in one statement (round trips, not JavaScript, bound the dispatch rate).
 import type { Database } from '../db/database';
 import { senderResolutionSql, type SenderSource } from '../identity/identity-repository';
-import { RATE_WINDOW_MS, type BatchMessage, type ClaimedBatch } from './message-buffer';
+import { RATE_WINDOW_MS, type BatchMessage, type ClaimedBatch } from './batch-types';
 
 /** History messages read with each claim (the history repository's default). */
 const HISTORY_LIMIT = 20;
@@ -19,7 +19,7 @@ export function createBatchClaimRepository(deps: { db: Database; /** 0 = no limi
   async function claimMany(keys: string[], owner: string, nowMs: number, leaseMs: number): Promise<ClaimedBatch[]> {
     if (!keys.length) return [];
     const now = new Date(nowMs);
-    // One statement for any number of due conversations (issue 8: round trips dominate dispatch):
+    // One statement for any number of due conversations (round trips dominate dispatch):
     // take the leases, open a batch per conversation (a pre-allocated id) or resume the open one
     // (attempts + 1), attach the pending messages to a new batch, and read the recent history.
     // xmax = 0 tells an inserted batch row from a resumed one. Who the sender is answered as (a

@@ -4,7 +4,7 @@
 // per reply were about a quarter of the database's CPU per reply; the rows written are the same.
 import type { Database } from '../db/database';
 import { createGroupCommitter } from './group-commit';
-import type { ClaimedBatch, FinishOutcome } from './message-buffer';
+import type { ClaimedBatch, FinishOutcome } from './batch-types';
 
 export interface BatchFinishRepository {
   /** Closes the batch and frees its conversation; resolves with the conversation's next due time. */

@@ -15,6 +15,8 @@ export interface BatchSchedulerDeps {
   maxConcurrent: number;
   /** Answers one claimed batch; never rejects with anything the scheduler must handle. */
   answer(batch: ClaimedBatch): Promise<void>;
+  /** Told how late after its window's end each batch was claimed (the dispatch delay). */
+  onClaimed?(lateMs: number): void;
 }
 
 export interface BatchScheduler {
@@ -30,6 +32,7 @@ export function createBatchScheduler(deps: BatchSchedulerDeps): BatchScheduler {
   const { buffer, clock, owner, leaseMs, sweepMs, maxConcurrent, answer } = deps;
   const log = deps.logger;
   const timers = new Map<string, NodeJS.Timeout>();
+  const dueAt = new Map<string, number>(); // for the dispatch delay; removed when the key is claimed or let go
   const inflight = new Map<string, Promise<void>>();
   let sweeper: NodeJS.Timeout | null = null;
   let stopped = false;
@@ -38,6 +41,7 @@ export function createBatchScheduler(deps: BatchSchedulerDeps): BatchScheduler {
     for (const d of due) {
       if (stopped) continue;
       const at = d.dueAt ? d.dueAt.getTime() : clock();
+      if (deps.onClaimed) dueAt.set(d.key, at);
       const prev = timers.get(d.key);
       if (prev) clearTimeout(prev);
       const fire = () => {
@@ -54,7 +58,7 @@ export function createBatchScheduler(deps: BatchSchedulerDeps): BatchScheduler {
   // When many windows end at once, answering them all concurrently makes every one wait behind all
   // the others in the connection pool's queue (all finish late). A limit answers them in due order
   // instead. Conversations that become due together are claimed together: one statement for up to
-  // `claimBatch` of them (issue 8: round trips, not JavaScript, bound the dispatch rate).
+  // `claimBatch` of them (round trips, not JavaScript, bound the dispatch rate).
   const claimBatch = 64;
   const waiting: string[] = [];
   const queued = new Set<string>();
@@ -85,6 +89,7 @@ export function createBatchScheduler(deps: BatchSchedulerDeps): BatchScheduler {
       claiming++;
       const finished = (k: string) => {
         inflight.delete(k);
+        dueAt.delete(k);
         done.get(k)!();
         active--;
         pump();
@@ -94,6 +99,7 @@ export function createBatchScheduler(deps: BatchSchedulerDeps): BatchScheduler {
         pump();
         const claimed = new Set(batches.map((b) => b.key));
         for (const k of keys) if (!claimed.has(k)) finished(k);
+        if (deps.onClaimed) for (const b of batches) { const at = dueAt.get(b.key); if (at !== undefined) deps.onClaimed(Math.max(0, clock() - at)); }
         for (const b of batches) void answer(b).finally(() => finished(b.key));
       }, (err) => {
         claiming--;
@@ -127,6 +133,7 @@ export function createBatchScheduler(deps: BatchSchedulerDeps): BatchScheduler {
       if (sweeper) clearInterval(sweeper);
       for (const t of timers.values()) clearTimeout(t);
       timers.clear();
+      dueAt.clear();
       waiting.length = 0;
       queued.clear();
       // In-flight batches finish (or keep their lease and are resumed elsewhere after it expires).

@@ -5,6 +5,7 @@ import type { AiResponder, AiTurnResult } from '../ai/types';
 import type { ChatLogger } from '../chatlog/types';
 import type { HistoryRepository } from '../conversation/history-repository';
 import type { LinkCodeHandler } from '../identity/link-code-handler';
+import type { Metrics } from '../metrics/metrics';
 import type { Logger } from '../shared/logger';
 import { markdownToWhatsApp, splitMessage } from './format-message';
 import { GraphApiError, type GraphClient } from './graph-client';
@@ -40,6 +41,7 @@ export interface BatchServiceDeps {
   handoff?: Pick<OperatorService, 'gate' | 'escalate' | 'isOptedOutRecipient'>;
   /** WHATSAPP_RATE_LIMIT_PER_MINUTE, for the notice text (the claim applies the limit). */
   rateLimitPerMinute?: number;
+  metrics?: Pick<Metrics, 'batches' | 'replyDelay'>;
 }
 
 export interface BatchService {
@@ -87,6 +89,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
   const scheduler = createBatchScheduler({
     buffer, clock, owner, logger: log, leaseMs, sweepMs, maxConcurrent: deps.maxConcurrent ?? 64,
     answer: (b) => answer(b),
+    onClaimed: deps.metrics ? (lateMs) => deps.metrics!.replyDelay.observe(lateMs / 1000) : undefined,
   });
   const { schedule } = scheduler;
 
@@ -165,6 +168,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
         else await persist(b, () => buffer.recordPartSent(b.id, messageId, reply));
       }
       if (parts.length) log.info({ userId: b.key, batchId: b.id, messages: b.messages.length, parts: parts.length, ms: clock() - started }, `✅ Message sent to ${b.recipient}`);
+      deps.metrics?.batches.inc({ outcome: 'answered' });
       const replyText = meta?.text || parts.join('\n\n');
       const next = await persist(b, () => buffer.finish(b, owner, {
         status: 'sent', lastPart, userId,
@@ -184,6 +188,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
       if (err instanceof GraphApiError || err instanceof GaveUp) {
         const reason = err instanceof GraphApiError ? `Graph API error ${err.code ?? err.status ?? 'network'}: ${err.message}` : err.message;
         log.error({ userId: b.key, batchId: b.id, code: err instanceof GraphApiError ? err.code : undefined }, `❌ Failed to send message to ${b.recipient}: ${reason}`);
+        deps.metrics?.batches.inc({ outcome: 'failed' });
         await finishFailed(b, reason, userReady);
       } else {
         const retryIn = Math.min(60_000, 1000 * 2 ** b.attempts);

@@ -1,5 +1,5 @@
 // Everything the webhook and the Graph client need, in one small object. Production derives it
-// from config; the local sandbox (a later issue) supplies generated secrets and a local Graph URL.
+// from config; the local sandbox supplies generated secrets and a local Graph URL.
 import type { Config } from '../config';
 
 export interface WhatsAppCredentials {

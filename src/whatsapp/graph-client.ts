@@ -3,6 +3,7 @@
 // and jitter within a bounded time; what cannot succeed (131047, 131026, 100, 190) is not retried.
 import { Agent, request } from 'undici';
 import type { Logger } from '../shared/logger';
+import type { Metrics } from '../metrics/metrics';
 import type { WhatsAppCredentials } from './credentials';
 
 const RETRY_CODES = new Set([4, 80007, 130429, 131056, 131000, 131057, 1, 2]);
@@ -28,6 +29,9 @@ export interface GraphClientOptions {
   /** Called for every failed call (after classification): the status endpoint shows the last one. */
   onError?(info: GraphErrorInfo): void;
   sleep?(ms: number): Promise<void>;
+  /** Waits for a slot of Meta's per-number send rate before every message send (send-rate.ts). */
+  beforeSend?(): Promise<void>;
+  metrics?: Pick<Metrics, 'graphCalls'>;
 }
 
 export interface GraphClient {
@@ -98,13 +102,17 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
     try { opts.onError?.(info); } catch { /* reporting must not break sending */ }
   }
 
-  async function call(body: unknown, what: string, limitMs = maxRetryMs): Promise<Record<string, unknown>> {
+  async function call(body: unknown, what: 'send' | 'read', limitMs = maxRetryMs): Promise<Record<string, unknown>> {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       try {
-        return await once(body);
+        if (what === 'send' && opts.beforeSend) await opts.beforeSend();
+        const json = await once(body);
+        opts.metrics?.graphCalls.inc({ kind: what, result: '200' });
+        return json;
       } catch (err) {
         const e = err instanceof GraphApiError ? err : new GraphApiError((err as Error).message, null, null, false);
+        opts.metrics?.graphCalls.inc({ kind: what, result: e.status === null ? 'network' : `${e.status}${e.code !== null ? `/${e.code}` : ''}` });
         report(e);
         let wait = Math.round(Math.random() * base * 2 ** attempt) + base * 2 ** attempt / 2; // jittered backoff
         if (e.code === 131056) wait = Math.max(wait, 1000 * 4 ** attempt); // Meta: 4^X seconds for the pair limit

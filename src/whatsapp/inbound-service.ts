@@ -1,6 +1,7 @@
 // The webhook's work after the signature check: parse, store everything in one statement, and
 // hand the due times to the batch timers. Nothing here waits for the buffer, the AI or Graph.
 import type { Logger } from '../shared/logger';
+import type { Metrics } from '../metrics/metrics';
 import type { BatchService } from './batch-service';
 import { createGroupCommitter } from './group-commit';
 import { conversationKey } from './session-service';
@@ -18,6 +19,7 @@ const NO_DUE: ReadonlyMap<string, Due> = new Map();
 
 export function createInboundService(deps: {
   buffer: MessageBuffer; batches: BatchService | null; logger: Logger; clock: () => number; windowMs: number; phoneNumberId: string;
+  metrics?: Pick<Metrics, 'messagesStored'>;
 }): InboundService {
   const log = deps.logger.child({ module: 'whatsapp-webhook' });
   // Concurrent webhooks share one INSERT (and one commit): see group-commit.ts. One statement in
@@ -29,6 +31,7 @@ export function createInboundService(deps: {
       deps.buffer.ingest(items.flatMap((i) => i.messages), deps.clock(), deps.windowMs),
       deps.buffer.recordStatuses(items.flatMap((i) => i.statuses)),
     ]);
+    deps.metrics?.messagesStored.inc(ingest.stored);
     // Keyed once per group: each webhook then looks up only its own conversations.
     return new Map(ingest.due.map((d) => [d.key, d]));
   }, { maxInFlight: 1 });

@@ -2,7 +2,7 @@
 // credentials: no secret ever leaves the server.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppDeps } from '../deps';
+import type { AppDeps } from '../app-types';
 import type { WhatsAppCredentials } from './credentials';
 import type { GraphErrorInfo } from './graph-client';
 import type { MessageBuffer } from './message-buffer';
@@ -88,7 +88,7 @@ export function createStatusService(deps: {
           ...(policy?.lastRefusal ? { fix: 'OPENROUTER_DATA_COLLECTION (or OPENROUTER_MODEL / OPENROUTER_FALLBACK_MODELS: models whose providers keep no data)' } : {}),
         },
         aiUsage: usage,
-        // The local sandbox (issue 7): webhook.* then describe its generated credentials, not META_*.
+        // The local sandbox: webhook.* then describe its generated credentials, not META_*.
         sandbox: { enabled: config.whatsapp.sandbox, ...(config.whatsapp.sandbox ? { page: '/sandbox' } : {}) },
       };
     },

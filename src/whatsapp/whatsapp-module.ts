@@ -4,17 +4,20 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { Router } from 'express';
-import type { AppDeps, AppModule } from '../deps';
+import type { AppDeps, AppModule } from '../app-types';
 import { createBatchService } from './batch-service';
 import { credentialsFromConfig, type WhatsAppCredentials } from './credentials';
 import { createGraphClient, type GraphClient } from './graph-client';
 import { createInboundService } from './inbound-service';
 import { createMessageBuffer } from './message-buffer';
 import { createSessionService } from './session-service';
+import { createSendRateLimiter } from './send-rate';
 import { createChannelState, createStatusService } from './status-service';
 import { createStatusRouter } from './status-router';
-import { createOperatorGuard } from '../shared/admin-auth';
 import { createByteBudget, createWebhookIntake, createWebhookRouter, WEBHOOK_PATH } from './webhook-router';
+import onFinished from 'on-finished';
+import type { EarlyHandler } from '../early-routes';
+import type { Metrics } from '../metrics/metrics';
 
 export interface WhatsAppModuleOptions {
   /** Defaults to the META_* configuration; null = not configured (webhook answers 503). */
@@ -41,24 +44,29 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
     db, users: deps.users, credit: deps.credit, chatLogger: deps.chatLogger, logger, timeoutMinutes: config.whatsapp.sessionTimeoutMinutes,
     identity: deps.identity, dummyProfiles: config.identity.dummyProfiles,
   });
+  const sendRate = credentials ? createSendRateLimiter({
+    db, phoneNumberId: credentials.phoneNumberId, messagesPerSecond: config.ops.messagesPerSecond, logger, metrics: deps.metrics,
+  }) : null;
   const graph = credentials ? createGraphClient({
     credentials, logger, timeoutMs: config.meta.timeoutMs, retryBaseMs: opts.graphRetryBaseMs, maxRetryMs: opts.graphMaxRetryMs,
-    onError: (info) => state.recordGraphError(info),
+    onError: (info) => state.recordGraphError(info), metrics: deps.metrics, beforeSend: sendRate ? () => sendRate.acquire() : undefined,
   }) : null;
   if (graph) deps.notices.attach((to, text) => graph.sendText(to, text));
   const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   const batches = graph ? createBatchService({
     buffer, sessions, graph, ai: deps.ai, history: deps.history, identity: deps.identity, chatLogger: deps.chatLogger, logger, clock, owner,
     sweepMs: opts.sweepMs ?? config.whatsapp.sweepMs, leaseMs: opts.leaseMs ?? config.whatsapp.leaseMs,
-    rateLimitPerMinute: config.whatsapp.rateLimitPerMinute, handoff: deps.handoff,
+    rateLimitPerMinute: config.whatsapp.rateLimitPerMinute, handoff: deps.handoff, metrics: deps.metrics,
   }) : null;
-  const inbound = credentials ? createInboundService({ buffer, batches, logger, clock, windowMs, phoneNumberId: credentials.phoneNumberId }) : null;
+  const inbound = credentials ? createInboundService({ buffer, batches, logger, clock, windowMs, phoneNumberId: credentials.phoneNumberId, metrics: deps.metrics }) : null;
   const status = createStatusService({ app: deps, credentials, sessions, buffer, state, clock, inFlight: () => batches?.inFlight() ?? 0 });
 
-  const intake = createWebhookIntake({ credentials, inbound, logger, security: deps.security, budget: createByteBudget(config.webhookUnverifiedMaxBytes) });
+  const intake = countResults(createWebhookIntake({
+    credentials, inbound, logger, security: deps.security, budget: createByteBudget(config.webhookUnverifiedMaxBytes),
+  }), deps.metrics);
   const router = Router();
   router.use(createWebhookRouter({ credentials, inbound, logger }));
-  router.use(createStatusRouter({ operator: createOperatorGuard(config), status, knowledge: deps.knowledge, logger }));
+  router.use(createStatusRouter({ operator: deps.operator, status, knowledge: deps.knowledge, logger }));
 
   let cleanup: NodeJS.Timeout | null = null;
   const cleanupEveryMs = opts.cleanupIntervalMs ?? 60 * 60_000;
@@ -84,5 +92,13 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
       await batches?.stop();
       await graph?.close();
     },
+  };
+}
+
+/** Counts webhook POSTs by the status they were answered with (200 stored, 401 bad signature, 503 …). */
+function countResults(handler: EarlyHandler, metrics: Pick<Metrics, 'webhooks'>): EarlyHandler {
+  return (req, res, next) => {
+    onFinished(res, () => metrics.webhooks.inc({ result: String(res.statusCode) }));
+    handler(req, res, next);
   };
 }

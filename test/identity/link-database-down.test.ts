@@ -19,7 +19,7 @@ import { demoSignIn } from '../helpers/web-session';
 
     const r = await web.agent.post('/api/link/whatsapp').set('x-csrf-token', web.csrf).send({});
     expect(r.status).toBe(503);
-    expect(r.body.error.code).toBe('storage-unavailable');
+    expect(r.body.error.code).toBe('database-unavailable');
     expect(r.body.error.message).toMatch(/database/i);
     expect(JSON.stringify(r.body)).not.toMatch(/\bat \w+ \(|node_modules/);
   });

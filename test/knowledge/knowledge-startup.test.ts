@@ -4,6 +4,9 @@ import path from 'node:path';
 import { spawnServer } from '../helpers/server-process';
 import { SAMPLE_PDF, tempDir } from '../helpers/kb-fixtures';
 
+// Real server processes: a start can take 40 s on a loaded machine.
+jest.setTimeout(120_000);
+
 async function waitFor(output: () => string, re: RegExp, ms = 20_000): Promise<RegExpExecArray> {
   const deadline = Date.now() + ms;
   for (;;) {

@@ -240,7 +240,7 @@ describe('web chat when the database goes away', () => {
       await t.database.db.close();
       const r = await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: 'still there?' });
       expect(r.status).toBe(503);
-      expect(r.body.error).toEqual({ code: 'storage-unavailable', message: 'We cannot reach our database right now. Nothing was changed; please try again in a moment.' });
+      expect(r.body.error).toMatchObject({ code: 'database-unavailable', message: expect.stringMatching(/Database sedang tidak dapat dihubungi/) });
       expect(r.text).not.toMatch(/at .*\.ts:\d+/);
       await request(t.app).get('/healthz').expect(200);
     } finally { await t.close().catch(() => {}); }

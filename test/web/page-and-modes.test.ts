@@ -2,6 +2,9 @@ import request from 'supertest';
 import { createTestApp } from '../helpers/test-app';
 import { spawnServer } from '../helpers/server-process';
 
+// One test starts a real server process: a start can take 40 s on a loaded machine.
+jest.setTimeout(90_000);
+
 describe('web chat page and modes', () => {
   test('when someone opens /, then they get the chat page with a strict Content-Security-Policy (no inline script)', async () => {
     const t = await createTestApp();

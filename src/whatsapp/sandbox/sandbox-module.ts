@@ -3,7 +3,7 @@
 // with --original). Its credentials replace the META_* ones for the WhatsApp module, so the real
 // webhook (signature check on), buffer, AI processor and Graph client run unchanged.
 import { Router } from 'express';
-import type { AppDeps, AppModule } from '../../deps';
+import type { AppDeps, AppModule } from '../../app-types';
 import type { EarlyHandler } from '../../early-routes';
 import { AppError } from '../../shared/errors';
 import type { WhatsAppCredentials } from '../credentials';
@@ -49,8 +49,10 @@ export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'd
     listening({ port }) { service.learnPort(port); },
     async start() {
       await service.load();
+      // The simulate CLI defaults to port 3000: name the server when it is elsewhere.
+      const url = config.publicUrl === 'http://localhost:3000' ? '' : ` --url ${config.publicUrl}`;
       logger.info({ module: 'whatsapp-sandbox', page: `${config.publicUrl}/sandbox` },
-        `🧪 WhatsApp sandbox on (no Meta account needed): open ${config.publicUrl}/sandbox or run: npm run simulate -- --from <phone> "halo"`);
+        `🧪 WhatsApp sandbox on (no Meta account needed): open ${config.publicUrl}/sandbox or run: npm run simulate --${url} --from <phone> "halo"`);
     },
   };
 }
