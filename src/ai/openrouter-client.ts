@@ -2,7 +2,7 @@
 // network errors within a bounded total time, OpenRouter's `models` fallback list, and a model
 // that OpenRouter reports as unknown dropped (logged once) so the fallbacks answer instead.
 import type { Logger } from '../shared/logger';
-import type { ChatMessage } from './prompts';
+import type { RichChatMessage as ChatMessage } from './content-parts';
 
 export interface OpenRouterOptions {
   url: string;
@@ -30,7 +30,8 @@ export class OpenRouterError extends Error {
 }
 
 export interface OpenRouterClient {
-  complete(messages: ChatMessage[], opts?: { temperature?: number; maxTokens?: number }): Promise<Completion>;
+  /** `model`: ask this model only (audio, vision), instead of OPENROUTER_MODEL and its fallbacks. */
+  complete(messages: ChatMessage[], opts?: { temperature?: number; maxTokens?: number; model?: string }): Promise<Completion>;
 }
 
 const UNKNOWN_MODEL = /not a valid model|no endpoints found|model .*not found|unknown model|model .*does not exist/i;
@@ -69,7 +70,7 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
       let attempts = 0;
       let lastError: OpenRouterError | null = null;
       for (;;) {
-        const models = modelList();
+        const models = opts.model ? [opts.model] : modelList();
         if (!models.length) throw new OpenRouterError('no usable model left (all unknown to OpenRouter)', 404, attempts, false);
         attempts++;
         const timeoutMs = Math.max(100, Math.min(o.timeoutMs, deadline - Date.now()));

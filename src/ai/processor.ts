@@ -11,6 +11,7 @@ import type { Logger } from '../shared/logger';
 import { createOfflineResponder } from './offline-responder';
 import { createOpenRouterClient, type OpenRouterClient } from './openrouter-client';
 import { BUSY_MESSAGE, buildChatMessages, trimHistory, userTurn } from './prompts';
+import { withImages } from './vision';
 import type { AiResponder, AiTurnInput, AiTurnResult } from './types';
 
 export interface AiProcessorDeps {
@@ -64,7 +65,10 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
         history: trimHistory(input.history, config.historyMaxTokens), messages: input.messages,
       });
       try {
-        const c = await client.complete(messages);
+        // Photos go with the user turn as image parts, to the vision model (OPENROUTER_VISION_MODEL).
+        const c = input.images?.length
+          ? await client.complete(withImages(messages, input.images), or.visionModel && or.visionModel !== or.model ? { model: or.visionModel } : {})
+          : await client.complete(messages);
         return done({ text: c.text, kind: 'ai', model: c.model, promptTokens: c.promptTokens, completionTokens: c.completionTokens });
       } catch (err) {
         log.error({ userId: input.userId, channel: input.channel, err: { message: (err as Error).message },

@@ -1,6 +1,8 @@
 // The one interface both channels use to get an answer. The WhatsApp buffer and the web chat
 // call `reply`; the AI processor (OpenRouter + knowledge base + credit data) implements it.
 
+import type { ImageInput } from './content-parts';
+
 export type Channel = 'whatsapp' | 'web';
 
 export interface ConversationMessage { role: 'user' | 'assistant'; text: string; at?: Date; channel?: Channel }
@@ -13,6 +15,8 @@ export interface AiTurnInput {
   /** Earlier messages of this user's conversation, oldest first. */
   history: ConversationMessage[];
   userName?: string | null;
+  /** Photos sent this turn, given to a vision-capable model with the text. */
+  images?: ImageInput[];
 }
 
 export interface AiTurnResult {

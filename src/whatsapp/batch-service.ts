@@ -11,6 +11,9 @@ import type { ClaimedBatch, Due, MessageBuffer } from './message-buffer';
 import type { SessionService } from './session-service';
 import { handleLimited } from './rate-limit';
 import { createBatchScheduler } from './batch-scheduler';
+import { buildMediaTurn, noticeText, type MediaRepository } from './media/media-turn';
+import type { MediaInput, MediaPreparer } from './media/media-preparer';
+import { DEFAULT_WELCOME_TEXT } from './media/media-texts';
 
 const MAX_ATTEMPTS = 5;
 
@@ -34,12 +37,16 @@ export interface BatchServiceDeps {
   maxConcurrent?: number;
   /** WHATSAPP_RATE_LIMIT_PER_MINUTE, for the notice text (the claim applies the limit). */
   rateLimitPerMinute?: number;
+  /** Voice notes, photos and documents (media/); without it the model gets their descriptions. */
+  media?: { preparer: MediaPreparer; repository: MediaRepository; welcomeText?: string };
 }
 
 export interface BatchService {
   schedule(due: Due[]): void;
   /** First contact work (user row, dummy credit profile) done during the window, off the reply path. */
   prepareUsers(senders: { key: string; phone: string | null; bsuid: string | null; profileName: string | null }[]): void;
+  /** Media downloads, transcription and PDF text started during the window, off the reply path. */
+  prepareMedia(messages: MediaInput[]): void;
   start(): void;
   stop(drainMs?: number): Promise<void>;
   sweepOnce(): Promise<void>;
@@ -110,7 +117,17 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
         if (!b.userReady && !ready.has(b.key)) await ensureUser({ key: b.key, phone: b.phone, bsuid: b.bsuid, profileName: b.profileName });
         userReady = true;
         const history = b.history ?? await deps.history.recent(b.key);
-        const result = await deps.ai.reply({ userId: b.key, channel: 'whatsapp', messages: b.messages.map((m) => m.content), history, userName: b.profileName });
+        const turn = deps.media ? await buildMediaTurn(deps.media, b.messages, history) : null;
+        if (turn) turn.history.forEach((content, i) => { b.messages[i].content = content; });
+        const notices = turn ? noticeText(turn.notices, turn.lang, deps.media?.welcomeText ?? DEFAULT_WELCOME_TEXT) : [];
+        // Nothing the model could use (a welcome, an unreadable type, an unheard voice note): the fixed text only.
+        const result = turn && !turn.modelMessages.length ? placeholderMeta(notices.join('\n\n'))
+          : await deps.ai.reply({ userId: b.key, channel: 'whatsapp', messages: turn?.modelMessages ?? b.messages.map((m) => m.content), history, userName: b.profileName,
+            ...(turn?.images.length ? { images: turn.images } : {}) });
+        if (turn?.modelMessages.length && notices.length) {
+          // The welcome greets before the answer; the other notices follow it.
+          result.text = turn.notices.includes('welcome') ? [notices[0], result.text, ...notices.slice(1)].join('\n\n') : [result.text, ...notices].join('\n\n');
+        }
         parts = splitMessage(markdownToWhatsApp(result.text));
         if (!parts.length) throw new GaveUp('the AI returned an empty reply');
         meta = { ...result };
@@ -187,9 +204,14 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
     }
   }
 
+  function prepareMedia(messages: MediaInput[]) {
+    if (deps.media && !scheduler.stopped()) deps.media.preparer.start(messages);
+  }
+
   return {
     schedule,
     prepareUsers,
+    prepareMedia,
     sweepOnce: scheduler.sweepOnce,
     start: scheduler.start,
     stop: scheduler.stop,

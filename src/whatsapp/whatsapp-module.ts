@@ -14,6 +14,7 @@ import { createSessionService } from './session-service';
 import { createChannelState, createStatusService } from './status-service';
 import { createStatusRouter } from './status-router';
 import { createWebhookIntake, createWebhookRouter, WEBHOOK_PATH } from './webhook-router';
+import { createMediaModule } from './media/media-module';
 
 export interface WhatsAppModuleOptions {
   /** Defaults to the META_* configuration; null = not configured (webhook answers 503). */
@@ -43,13 +44,14 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
     credentials, logger, timeoutMs: config.meta.timeoutMs, retryBaseMs: opts.graphRetryBaseMs, maxRetryMs: opts.graphMaxRetryMs,
     onError: (info) => state.recordGraphError(info),
   }) : null;
+  const media = credentials ? createMediaModule({ config, logger, db, credentials }) : null;
   const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   const batches = graph ? createBatchService({
     buffer, sessions, graph, ai: deps.ai, history: deps.history, chatLogger: deps.chatLogger, logger, clock, owner,
     sweepMs: opts.sweepMs ?? config.whatsapp.sweepMs, leaseMs: opts.leaseMs ?? config.whatsapp.leaseMs,
-    rateLimitPerMinute: config.whatsapp.rateLimitPerMinute,
+    rateLimitPerMinute: config.whatsapp.rateLimitPerMinute, media: media ?? undefined,
   }) : null;
-  const inbound = credentials ? createInboundService({ buffer, batches, logger, clock, windowMs, phoneNumberId: credentials.phoneNumberId }) : null;
+  const inbound = credentials ? createInboundService({ db, buffer, batches, logger, clock, windowMs, phoneNumberId: credentials.phoneNumberId }) : null;
   const status = createStatusService({ app: deps, credentials, sessions, buffer, state, clock, inFlight: () => batches?.inFlight() ?? 0 });
 
   const intake = createWebhookIntake({ credentials, inbound, logger, security: deps.security });
@@ -80,6 +82,7 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
       if (cleanup) clearInterval(cleanup);
       await batches?.stop();
       await graph?.close();
+      await media?.close();
     },
   };
 }
