@@ -88,7 +88,7 @@ export function createMediaClient(o: MediaClientOptions): MediaClient {
   return {
     async download(ref) {
       const limit = o.maxBytes[ref.kind];
-      let file = ref.url ? await fetchFile(ref.url, limit).catch((err) => { if (err instanceof MediaError && err.reason === 'too-large') throw err; return null; }) : null;
+      let file = ref.url && trustedUrl(ref.url) ? await fetchFile(ref.url, limit).catch((err) => { if (err instanceof MediaError && err.reason === 'too-large') throw err; return null; }) : null;
       let expected = ref.sha256;
       let mimeType = ref.mimeType;
       if (!file) {
@@ -106,6 +106,14 @@ export function createMediaClient(o: MediaClientOptions): MediaClient {
     },
     close: () => dispatcher.close(),
   };
+
+  /** The access token goes only to Meta's own hosts (or the configured Graph stand-in). */
+  function trustedUrl(u: string): boolean {
+    try {
+      const host = new URL(u).hostname;
+      return host === new URL(o.graphUrl).hostname || /(^|\.)(fbsbx\.com|facebook\.com|fbcdn\.net|whatsapp\.net)$/.test(host);
+    } catch { return false; }
+  }
 }
 
 /** Meta writes the digest as hex in some places and base64 in others. */
