@@ -25,10 +25,8 @@ export class MediaError extends Error {
 }
 
 export interface MediaClientOptions {
-  /** META_GRAPH_URL (the sandbox passes its own). */
-  graphUrl: string;
-  graphVersion: string;
-  accessToken: string;
+  /** META_GRAPH_URL, version and token; read on every download (the sandbox's are getters filled at start). */
+  graph: { readonly graphUrl: string; readonly graphVersion: string; readonly accessToken: string };
   timeoutMs?: number;
   /** Largest file accepted per kind, in bytes. */
   maxBytes: Record<MediaRef['kind'], number>;
@@ -44,11 +42,11 @@ const EXPIRED = new Set([401, 403, 404, 410]);
 export function createMediaClient(o: MediaClientOptions): MediaClient {
   const timeoutMs = o.timeoutMs ?? 20_000;
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: timeoutMs } });
-  const auth = { authorization: `Bearer ${o.accessToken}` };
+  const auth = () => ({ authorization: `Bearer ${o.graph.accessToken}` });
 
   async function metadata(id: string): Promise<{ url: string; mimeType: string | null; sha256: string | null; size: number | null }> {
-    const url = `${o.graphUrl.replace(/\/+$/, '')}/${o.graphVersion}/${encodeURIComponent(id)}`;
-    const res = await request(url, { method: 'GET', headers: auth, dispatcher, signal: AbortSignal.timeout(timeoutMs) })
+    const url = `${o.graph.graphUrl.replace(/\/+$/, '')}/${o.graph.graphVersion}/${encodeURIComponent(id)}`;
+    const res = await request(url, { method: 'GET', headers: auth(), dispatcher, signal: AbortSignal.timeout(timeoutMs) })
       .catch((err: Error) => { throw new MediaError(`media lookup failed: ${err.message}`, 'unavailable'); });
     const text = await res.body.text();
     if (res.statusCode === 404) throw new MediaError('media id unknown to Graph (older than 7 days?)', 'not-found');
@@ -65,7 +63,7 @@ export function createMediaClient(o: MediaClientOptions): MediaClient {
 
   /** The file, or null when the URL has expired. */
   async function fetchFile(url: string, limit: number): Promise<{ bytes: Buffer; mimeType: string | null } | null> {
-    const res = await request(url, { method: 'GET', headers: auth, dispatcher, signal: AbortSignal.timeout(timeoutMs) })
+    const res = await request(url, { method: 'GET', headers: auth(), dispatcher, signal: AbortSignal.timeout(timeoutMs) })
       .catch((err: Error) => { throw new MediaError(`media download failed: ${err.message}`, 'unavailable'); });
     if (EXPIRED.has(res.statusCode)) { await res.body.dump(); return null; }
     if (res.statusCode !== 200) { await res.body.dump(); throw new MediaError(`media download answered HTTP ${res.statusCode}`, 'unavailable'); }
@@ -111,7 +109,7 @@ export function createMediaClient(o: MediaClientOptions): MediaClient {
   function trustedUrl(u: string): boolean {
     try {
       const host = new URL(u).hostname;
-      return host === new URL(o.graphUrl).hostname || /(^|\.)(fbsbx\.com|facebook\.com|fbcdn\.net|whatsapp\.net)$/.test(host);
+      return host === new URL(o.graph.graphUrl).hostname || /(^|\.)(fbsbx\.com|facebook\.com|fbcdn\.net|whatsapp\.net)$/.test(host);
     } catch { return false; }
   }
 }

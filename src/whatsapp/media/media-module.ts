@@ -18,7 +18,7 @@ export function createMediaModule(deps: {
   const { config, credentials: c } = deps;
   const or = config.openRouter;
   const client = createMediaClient({
-    graphUrl: c.graphUrl, graphVersion: c.graphVersion, accessToken: c.accessToken, timeoutMs: config.media.timeoutMs, maxBytes: config.media.maxBytes,
+    graph: c, timeoutMs: config.media.timeoutMs, maxBytes: config.media.maxBytes,
   });
   const ai = or.apiKey ? createOpenRouterClient({ ...or, apiKey: or.apiKey, publicUrl: config.publicUrl, logger: deps.logger }) : null;
   const preparer = createMediaPreparer({

@@ -193,6 +193,59 @@
       });
   }
 
+  // Attachments: the file goes as the request body (its own Content-Type); the server stores it,
+  // announces it in a signed media webhook and serves it to the bot through its Graph stand-in.
+  function upload(blob, filename) {
+    if (!state.phone) { showError('Type a phone number with its country code first, e.g. +62812345678'); $('phone').focus(); return; }
+    var caption = $('text').value.trim();
+    var type = (blob.type || 'application/octet-stream').split(';')[0];
+    var label = /^audio\//.test(type) ? '🎤 ' + (filename || 'voice note') : (/^image\//.test(type) ? '🖼️ ' : '📎 ') + (filename || type);
+    var local = { id: 'local-' + Date.now() + Math.random(), from: 'user', text: label + (caption ? ' · ' + caption : ''), local: true, at: new Date().toISOString() };
+    state.local.push(local);
+    $('text').value = '';
+    renderMessages(state.view || { messages: [], typing: false });
+    var q = 'phone=' + encodeURIComponent(state.phone) + '&name=' + encodeURIComponent($('name').value) +
+      '&caption=' + encodeURIComponent(caption) + '&filename=' + encodeURIComponent(filename || '');
+    api('/media?' + q, { method: 'POST', headers: { 'content-type': type, 'x-sandbox-upload': '1' }, body: blob })
+      .then(function (r) {
+        local.id = r.wamid;
+        if (r.status !== 200) showError('The webhook answered ' + (r.status || 'nothing') + ': ' + r.response);
+        poll();
+      })
+      .catch(function (err) {
+        state.local = state.local.filter(function (l) { return l !== local; });
+        state.lastView = '';
+        $('text').value = caption;
+        showError(err.message);
+      });
+  }
+
+  // A voice note from the microphone where the browser allows it (MediaRecorder: Ogg or WebM Opus).
+  function setupRecorder() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !window.MediaRecorder) return;
+    var button = $('record');
+    button.hidden = false;
+    var recorder = null, chunks = [];
+    button.addEventListener('click', function () {
+      if (recorder) { recorder.stop(); return; }
+      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+        var type = ['audio/ogg;codecs=opus', 'audio/webm;codecs=opus'].filter(function (t) { return MediaRecorder.isTypeSupported(t); })[0];
+        recorder = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
+        chunks = [];
+        recorder.ondataavailable = function (e) { if (e.data.size) chunks.push(e.data); };
+        recorder.onstop = function () {
+          stream.getTracks().forEach(function (t) { t.stop(); });
+          button.classList.remove('recording'); button.setAttribute('aria-label', 'Record a voice note');
+          var blob = new Blob(chunks, { type: recorder.mimeType || 'audio/ogg' });
+          recorder = null;
+          if (blob.size) upload(blob, '');
+        };
+        recorder.start();
+        button.classList.add('recording'); button.setAttribute('aria-label', 'Stop recording and send');
+      }).catch(function (err) { showError('Microphone not available: ' + err.message); });
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     $('phone').value = localStorage.getItem('sandbox-phone') || '+6281234567890';
     $('name').value = localStorage.getItem('sandbox-name') || 'Budi Santoso';
@@ -220,6 +273,13 @@
     var toggle = function (show) { app.classList.toggle('show-panel', show); $('toggle-panel').setAttribute('aria-expanded', String(show)); };
     $('toggle-panel').addEventListener('click', function () { toggle(!app.classList.contains('show-panel')); });
     $('close-panel').addEventListener('click', function () { toggle(false); });
+    $('attach').addEventListener('click', function () { $('file').click(); });
+    $('file').addEventListener('change', function () {
+      var f = $('file').files[0];
+      $('file').value = '';
+      if (f) upload(f, f.name);
+    });
+    setupRecorder();
     setInterval(renderBuffer, 1000);
     switchPhone();
   });
