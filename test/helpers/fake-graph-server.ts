@@ -33,6 +33,8 @@ export interface FakeMedia {
   sha256?: string;
   /** What the metadata claims as file_size; defaults to the real size. */
   fileSize?: number;
+  /** Send the file in chunks without Content-Length. */
+  chunked?: boolean;
 }
 
 export interface FakeGraphServer {
@@ -89,7 +91,12 @@ export async function startFakeGraphServer(opts: { port?: number } = {}): Promis
     if (!m) { answer(404, JSON.stringify({ error: { message: 'Unsupported get request', code: 100 } })); return true; }
     if (file) {
       if (file[2]) answer(404, JSON.stringify({ error: { message: 'URL expired', code: 100 } }));
-      else answer(200, m.bytes, m.mimeType);
+      else if (m.chunked) {
+        mediaCalls.push({ path, authorization: req.headers.authorization, status: 200 });
+        res.writeHead(200, { 'content-type': m.mimeType });
+        for (let i = 0; i < m.bytes.length; i += 1000) res.write(m.bytes.subarray(i, i + 1000));
+        res.end();
+      } else answer(200, m.bytes, m.mimeType);
       return true;
     }
     answer(200, JSON.stringify({

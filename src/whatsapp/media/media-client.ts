@@ -68,15 +68,18 @@ export function createMediaClient(o: MediaClientOptions): MediaClient {
     if (EXPIRED.has(res.statusCode)) { await res.body.dump(); return null; }
     if (res.statusCode !== 200) { await res.body.dump(); throw new MediaError(`media download answered HTTP ${res.statusCode}`, 'unavailable'); }
     const declared = Number(res.headers['content-length']);
+    // Abandoning a body makes undici emit an abort error on it: without a listener that would be an
+    // uncaught exception (a crashed process) for every oversize file.
+    const abandon = () => { res.body.on('error', () => {}); res.body.destroy(); };
     if (Number.isFinite(declared) && declared > limit) {
-      res.body.destroy();
+      abandon();
       throw new MediaError(`media is ${declared} bytes, over the ${limit}-byte limit`, 'too-large');
     }
     const chunks: Buffer[] = [];
     let total = 0;
     for await (const chunk of res.body) {
       total += (chunk as Buffer).length;
-      if (total > limit) { res.body.destroy(); throw new MediaError(`media is over the ${limit}-byte limit`, 'too-large'); }
+      if (total > limit) { abandon(); throw new MediaError(`media is over the ${limit}-byte limit`, 'too-large'); }
       chunks.push(chunk as Buffer);
     }
     const type = res.headers['content-type'];

@@ -58,7 +58,8 @@ export function createMediaPreparer(deps: {
   async function prepare(m: MediaInput): Promise<PreparedMessage> {
     const plain = { forModel: m.content, forHistory: m.content };
     const ref = mediaRef(m.type, m.raw);
-    if (!ref) return plain;
+    // Already transcribed by an earlier attempt of this batch (the transcript replaced the placeholder).
+    if (!ref || (ref.kind === 'audio' && m.content.startsWith('🎤 '))) return plain;
     const caption = m.raw && isObj(m.raw[m.type]) ? s((m.raw[m.type] as Obj).caption) : null;
     if (ref.kind === 'audio' && !deps.transcriber) return { forModel: null, forHistory: m.content, notice: 'voice' };
     if (ref.kind === 'image' && !deps.canSee && !caption) return { forModel: null, forHistory: m.content, notice: 'image' };
@@ -114,6 +115,7 @@ export function createMediaPreparer(deps: {
       for (const m of messages) if (MEDIA_TYPES.has(m.type) && !started.has(m.wamid)) void begin(m);
     },
     async take(m) {
+      evictOld();
       if (!MEDIA_TYPES.has(m.type)) return { forModel: m.content, forHistory: m.content };
       const entry = started.get(m.wamid);
       const result = await (entry ? entry.result : begin(m));
