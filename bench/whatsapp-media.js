@@ -107,7 +107,7 @@ async function round(srv, graph, kind, phones) {
   const or = await fakeOpenRouter();
   const srv = await startProcess(path.join(__dirname, '../dist/server.js'), serverEnv(db.url, graph.url, {
     WHATSAPP_BUFFER_MS: String(windowMs), OPENROUTER_API_KEY: 'bench', OPENROUTER_URL: or.url, OPENROUTER_MODEL: 'bench/main', OPENROUTER_FALLBACK_MODELS: '',
-    WHATSAPP_RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn',
+    WHATSAPP_RATE_LIMIT_PER_MINUTE: '0',
   }));
   const results = [];
   try {

@@ -54,7 +54,9 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
         Authorization: `Bearer ${o.apiKey}`, 'Content-Type': 'application/json',
         'HTTP-Referer': o.publicUrl, 'X-Title': o.appName, 'X-OpenRouter-Title': o.appName,
       },
-      body: JSON.stringify(body),
+      // Bytes, not a string: fetch would scan a string body for lone surrogates and re-encode it, which
+      // for a turn carrying a photo (megabytes of base64) cost a fifth of the server's CPU (media benchmark).
+      body: Buffer.from(JSON.stringify(body)),
       signal: AbortSignal.timeout(timeoutMs),
     });
     const raw = await res.text();

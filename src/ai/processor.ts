@@ -11,7 +11,7 @@ import type { Logger } from '../shared/logger';
 import { createOfflineResponder } from './offline-responder';
 import { createOpenRouterClient, type OpenRouterClient } from './openrouter-client';
 import { BUSY_MESSAGE, buildChatMessages, trimHistory, userTurn } from './prompts';
-import { withImages } from './vision';
+import { createSlots, withImages } from './vision';
 import type { AiResponder, AiTurnInput, AiTurnResult } from './types';
 
 export interface AiProcessorDeps {
@@ -36,6 +36,7 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
     : null;
 
   const offline = createOfflineResponder();
+  const visionSlot = createSlots(8);
 
   return {
     online: client !== null,
@@ -67,7 +68,7 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
       try {
         // Photos go with the user turn as image parts, to the vision model (OPENROUTER_VISION_MODEL).
         const c = input.images?.length
-          ? await client.complete(withImages(messages, input.images), or.visionModel && or.visionModel !== or.model ? { model: or.visionModel } : {})
+          ? await visionSlot(() => client.complete(withImages(messages, input.images!), or.visionModel && or.visionModel !== or.model ? { model: or.visionModel } : {}))
           : await client.complete(messages);
         return done({ text: c.text, kind: 'ai', model: c.model, promptTokens: c.promptTokens, completionTokens: c.completionTokens });
       } catch (err) {
