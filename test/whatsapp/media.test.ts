@@ -41,13 +41,13 @@ describe('WhatsApp media: voice notes, photos and documents', () => {
     or = await startFakeOpenRouter();
     or.responder = (body) => {
       const audio = body.messages.flatMap((m) => (Array.isArray(m.content) ? (m.content as unknown as Part[]) : [])).find((p) => p.type === 'input_audio');
-      if (audio) return transcripts.has(audio.input_audio!.data) ? completion(transcripts.get(audio.input_audio!.data)!, body.model) : { status: 500, body: { error: { code: 500, message: 'boom' } } };
+      if (audio) return transcripts.has(audio.input_audio!.data) ? completion(transcripts.get(audio.input_audio!.data)!, body.model) : { status: 400, body: { error: { code: 400, message: 'could not decode the audio' } } };
       return completion(`Jawaban untuk: ${lastUser({ headers: {}, body }).slice(0, 200)}`, body.model);
     };
     w = await createWhatsAppTestApp({
       bufferMs: 300,
       env: { OPENROUTER_API_KEY: 'sk-or-test', OPENROUTER_URL: or.url, OPENROUTER_MODEL: 'test/main', OPENROUTER_FALLBACK_MODELS: '',
-        OPENROUTER_AUDIO_MODEL: 'test/audio', OPENROUTER_VISION_MODEL: 'test/vision', OPENROUTER_MAX_RETRY_MS: '0', WHATSAPP_MEDIA_MAX_IMAGE_MB: '1' },
+        OPENROUTER_AUDIO_MODEL: 'test/audio', OPENROUTER_VISION_MODEL: 'test/vision', OPENROUTER_MAX_RETRY_MS: '20000', WHATSAPP_MEDIA_MAX_IMAGE_MB: '1' },
     });
   });
   afterAll(async () => { await w.close(); await or.close(); });

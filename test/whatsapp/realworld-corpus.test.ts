@@ -44,7 +44,7 @@ describe('the real-world webhook corpus', () => {
     or.responder = (body) => completion('Baik, kami bantu.', body.model);
     w = await createWhatsAppTestApp({
       bufferMs: 100,
-      env: { OPENROUTER_API_KEY: 'sk-or-test', OPENROUTER_URL: or.url, OPENROUTER_MODEL: 'test/main', OPENROUTER_FALLBACK_MODELS: '', OPENROUTER_MAX_RETRY_MS: '0' },
+      env: { OPENROUTER_API_KEY: 'sk-or-test', OPENROUTER_URL: or.url, OPENROUTER_MODEL: 'test/main', OPENROUTER_FALLBACK_MODELS: '', OPENROUTER_MAX_RETRY_MS: '20000' },
     });
   });
   afterAll(async () => { await w.close(); await or.close(); });
