@@ -24,7 +24,9 @@ describe('sandbox attachments in Chromium', () => {
       return completion(s.includes('image_url') ? 'Di foto tagihan Anda tertulis jatuh tempo *15 Desember*.' : 'Skor kredit Anda *742* (baik).', body.model);
     };
     t = await createSandboxTestApp({ bufferMs: 1200, env: { OPENROUTER_API_KEY: 'test-key', OPENROUTER_URL: or.url } });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    // A fake microphone (a beep) for the record button.
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
   });
   afterAll(async () => {
     await browser?.close();
@@ -57,5 +59,30 @@ describe('sandbox attachments in Chromium', () => {
     expect(transcriptions).toHaveLength(1);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  test('when a voice note is recorded with the microphone, then it goes as WAV (a format OpenRouter accepts) and is answered', async () => {
+    or.reset();
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, permissions: ['microphone'] });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`${t.url}/sandbox`);
+    await page.getByLabel('Phone number').fill('+62 812-7777-0002');
+    await page.getByLabel('Phone number').press('Tab');
+    await page.getByRole('button', { name: 'Record a voice note' }).click();
+    await page.getByRole('button', { name: 'Stop recording and send' }).waitFor();
+    await page.waitForTimeout(1500);
+    await page.getByRole('button', { name: 'Stop recording and send' }).click();
+    await page.locator('.msg.bot', { hasText: '742' }).waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: path.join(RESULTS, 'sandbox-recording-phone.png') });
+    const t1 = or.requests.find((r) => JSON.stringify(r.body).includes('input_audio'))!;
+    const audio = (t1.body.messages.at(-1)!.content as unknown as { type: string; input_audio?: { data: string; format: string } }[]).find((p) => p.type === 'input_audio')!;
+    expect(audio.input_audio!.format).toBe('wav');
+    expect(Buffer.from(audio.input_audio!.data, 'base64').subarray(0, 4).toString()).toBe('RIFF');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(problems).toEqual([]);
+    await context.close();
   });
 });

@@ -220,27 +220,51 @@
       });
   }
 
-  // A voice note from the microphone where the browser allows it (MediaRecorder: Ogg or WebM Opus).
+  // A voice note from the microphone where the browser allows it. Recorded as 16 kHz mono WAV with
+  // the Web Audio API rather than MediaRecorder: Chromium's MediaRecorder only makes WebM, which is
+  // not among the audio formats OpenRouter accepts, while WAV is (real WhatsApp notes are Ogg/Opus).
+  function encodeWav(chunks, inRate) {
+    var total = chunks.reduce(function (n, c) { return n + c.length; }, 0);
+    var rate = 16000, ratio = inRate / rate, length = Math.floor(total / ratio);
+    var samples = new Float32Array(total), offset = 0;
+    chunks.forEach(function (c) { samples.set(c, offset); offset += c.length; });
+    var view = new DataView(new ArrayBuffer(44 + length * 2));
+    var str = function (o, t) { for (var i = 0; i < t.length; i++) view.setUint8(o + i, t.charCodeAt(i)); };
+    str(0, 'RIFF'); view.setUint32(4, 36 + length * 2, true); str(8, 'WAVE'); str(12, 'fmt ');
+    view.setUint32(16, 16, true); view.setUint16(20, 1, true); view.setUint16(22, 1, true);
+    view.setUint32(24, rate, true); view.setUint32(28, rate * 2, true); view.setUint16(32, 2, true); view.setUint16(34, 16, true);
+    str(36, 'data'); view.setUint32(40, length * 2, true);
+    for (var i = 0; i < length; i++) {
+      var v = Math.max(-1, Math.min(1, samples[Math.floor(i * ratio)]));
+      view.setInt16(44 + i * 2, v < 0 ? v * 0x8000 : v * 0x7fff, true);
+    }
+    return new Blob([view], { type: 'audio/wav' });
+  }
+
   function setupRecorder() {
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !window.MediaRecorder) return;
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !Ctx) return;
     var button = $('record');
     button.hidden = false;
-    var recorder = null, chunks = [];
+    var rec = null;
     button.addEventListener('click', function () {
-      if (recorder) { recorder.stop(); return; }
+      if (rec) {
+        var r = rec; rec = null;
+        r.node.disconnect(); r.source.disconnect();
+        r.stream.getTracks().forEach(function (t) { t.stop(); });
+        r.ctx.close();
+        button.classList.remove('recording'); button.setAttribute('aria-label', 'Record a voice note');
+        if (r.chunks.length) upload(encodeWav(r.chunks, r.ctx.sampleRate), '');
+        return;
+      }
       navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
-        var type = ['audio/ogg;codecs=opus', 'audio/webm;codecs=opus'].filter(function (t) { return MediaRecorder.isTypeSupported(t); })[0];
-        recorder = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
-        chunks = [];
-        recorder.ondataavailable = function (e) { if (e.data.size) chunks.push(e.data); };
-        recorder.onstop = function () {
-          stream.getTracks().forEach(function (t) { t.stop(); });
-          button.classList.remove('recording'); button.setAttribute('aria-label', 'Record a voice note');
-          var blob = new Blob(chunks, { type: recorder.mimeType || 'audio/ogg' });
-          recorder = null;
-          if (blob.size) upload(blob, '');
-        };
-        recorder.start();
+        var ctx = new Ctx();
+        var source = ctx.createMediaStreamSource(stream);
+        var node = ctx.createScriptProcessor(4096, 1, 1);
+        var chunks = [];
+        node.onaudioprocess = function (e) { chunks.push(new Float32Array(e.inputBuffer.getChannelData(0))); };
+        source.connect(node); node.connect(ctx.destination);
+        rec = { stream: stream, ctx: ctx, source: source, node: node, chunks: chunks };
         button.classList.add('recording'); button.setAttribute('aria-label', 'Stop recording and send');
       }).catch(function (err) { showError('Microphone not available: ' + err.message); });
     });
