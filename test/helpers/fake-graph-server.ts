@@ -44,7 +44,7 @@ export interface FakeGraphServer {
   mediaUrl(id: string): string;
   expiredMediaUrl(id: string): string;
   /** GET requests for media metadata and files, in order. */
-  mediaCalls: { path: string; authorization: string | undefined; status: number }[];
+  mediaCalls: { at: number; path: string; authorization: string | undefined; status: number }[];
   calls: GraphCall[];
   /** Text messages that were accepted (status 200), in arrival order. */
   sent(): GraphCall[];
@@ -82,7 +82,7 @@ export async function startFakeGraphServer(opts: { port?: number } = {}): Promis
     const meta = /^\/(v\d+\.\d+)\/([^/?]+)(\?.*)?$/.exec(path);
     if (req.method !== 'GET' || (!file && !meta)) return false;
     const answer = (status: number, body: Buffer | string, type = 'application/json') => {
-      mediaCalls.push({ path, authorization: req.headers.authorization, status });
+      mediaCalls.push({ at: Date.now(), path, authorization: req.headers.authorization, status });
       res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(body)) }).end(body);
     };
     if (req.headers.authorization !== `Bearer ${TOKEN}`) { answer(401, JSON.stringify({ error: { message: 'Invalid OAuth access token', code: 190 } })); return true; }
@@ -92,7 +92,7 @@ export async function startFakeGraphServer(opts: { port?: number } = {}): Promis
     if (file) {
       if (file[2]) answer(404, JSON.stringify({ error: { message: 'URL expired', code: 100 } }));
       else if (m.chunked) {
-        mediaCalls.push({ path, authorization: req.headers.authorization, status: 200 });
+        mediaCalls.push({ at: Date.now(), path, authorization: req.headers.authorization, status: 200 });
         res.writeHead(200, { 'content-type': m.mimeType });
         for (let i = 0; i < m.bytes.length; i += 1000) res.write(m.bytes.subarray(i, i + 1000));
         res.end();

@@ -78,6 +78,18 @@ describe('WhatsApp media: voice notes, photos and documents', () => {
     expect(log.rows.map((r) => r.content)).toEqual(['🎤 berapa skor kredit saya']);
   });
 
+  test('when a voice note arrives, then it is downloaded during the buffer window, before the batch is claimed', async () => {
+    const from = next();
+    const bytes = Buffer.concat([OGG, Buffer.from('window')]);
+    w.graph.media.set('v-win', { bytes, mimeType: 'audio/ogg' });
+    transcripts.set(bytes.toString('base64'), 'cepat');
+    await send(from, [{ type: 'audio', content: { id: 'v-win', mime_type: 'audio/ogg', voice: true } }]);
+    await repliesTo(from);
+    // The read receipt goes out when the batch is claimed (the window is over): the file came before it.
+    const claimedAt = w.graph.calls.find((c) => c.kind === 'read')!.at;
+    expect(w.graph.mediaCalls.map((c) => c.at < claimedAt)).toEqual([true, true]);
+  });
+
   test('when a text and two voice notes arrive in one burst, then they are one turn, in order', async () => {
     const from = next();
     const a = Buffer.concat([OGG, Buffer.from('a')]);
