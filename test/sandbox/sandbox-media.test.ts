@@ -18,7 +18,8 @@ describe('sandbox attachments', () => {
     or = await startFakeOpenRouter();
     or.responder = (body) => (JSON.stringify(body.messages).includes('input_audio')
       ? completion('berapa skor kredit saya', body.model) : completion('Skor Anda 742.', body.model));
-    t = await createSandboxTestApp({ bufferMs: 200, env: { OPENROUTER_API_KEY: 'test-key', OPENROUTER_URL: `${or.url}` } });
+    // A window long enough for the CLI's three uploads in a row on a loaded machine (they must make one turn).
+    t = await createSandboxTestApp({ bufferMs: 1500, env: { OPENROUTER_API_KEY: 'test-key', OPENROUTER_URL: `${or.url}` } });
   });
   afterAll(async () => { await t.close(); await or.close(); });
 

@@ -5,7 +5,7 @@ import { newWamid, webhookPayload } from '../helpers/whatsapp-payloads';
 describe('WhatsApp edits and deletions', () => {
   const ai = recordingAi();
   let w: WhatsAppTestApp;
-  beforeAll(async () => { w = await createWhatsAppTestApp({ bufferMs: 700, ai }); });
+  beforeAll(async () => { w = await createWhatsAppTestApp({ bufferMs: 1200, ai }); });
   afterAll(async () => { await w.close(); });
   beforeEach(() => { ai.turns.length = 0; w.graph.reset(); });
 
@@ -37,7 +37,7 @@ describe('WhatsApp edits and deletions', () => {
     await w.graph.waitFor((g) => g.sent().length >= 1);
     expect(ai.turns.map((t) => t.messages)).toEqual([['cek skor']]);
     await w.post(revoke('6281388000003', newWamid())).expect(200);
-    await sleep(1200);
+    await sleep(1800);
     expect(ai.turns).toHaveLength(1);
   });
 
@@ -45,7 +45,7 @@ describe('WhatsApp edits and deletions', () => {
     const id = newWamid();
     await w.post(webhookPayload({ messages: [{ from: '6281388000004', id, text: 'salah kirim' }] })).expect(200);
     await w.post(revoke('6281388000004', id)).expect(200);
-    await sleep(1500);
+    await sleep(1800);
     expect(ai.turns).toHaveLength(0);
     expect(w.graph.sent()).toHaveLength(0);
   });
