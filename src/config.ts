@@ -98,6 +98,15 @@ const schema = z.object({
   OPENROUTER_MAX_RETRY_MS: int(45_000, 0, 600_000),
   APP_NAME: z.string().optional().default('AI Chat WhatsApp'),
 
+  // Voice notes, photos and documents customers send on WhatsApp.
+  OPENROUTER_AUDIO_MODEL: z.string().optional().default('google/gemini-3.1-flash-lite'),
+  OPENROUTER_VISION_MODEL: optionalString,
+  WHATSAPP_MEDIA_MAX_AUDIO_MB: int(16, 1, 100),
+  WHATSAPP_MEDIA_MAX_IMAGE_MB: int(5, 1, 100),
+  WHATSAPP_MEDIA_MAX_DOCUMENT_MB: int(10, 1, 100),
+  WHATSAPP_MEDIA_TIMEOUT_MS: int(20_000, 100, 300_000),
+  WHATSAPP_WELCOME_TEXT: optionalString,
+
   KNOWLEDGE_DIR: z.string().optional().default('./knowledge'),
   KB_CACHE_DIR: z.string().optional().default('./data/kb-cache'),
   KB_MAX_PROMPT_TOKENS: int(1500, 100, 100_000),
@@ -198,6 +207,8 @@ export function parseConfig(rawEnv: Env, argv: string[] = []): ReturnType<typeof
   return buildConfig(e, argv);
 }
 
+const MB = 1024 * 1024;
+
 function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
   const original = argv.includes('--original');
   const production = e.NODE_ENV === 'production';
@@ -262,6 +273,17 @@ function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
       timeoutMs: e.OPENROUTER_TIMEOUT_MS,
       maxRetryMs: e.OPENROUTER_MAX_RETRY_MS,
       appName: e.APP_NAME,
+      /** Transcribes voice notes (input_audio). */
+      audioModel: e.OPENROUTER_AUDIO_MODEL,
+      /** Looks at photos; the main model unless set. */
+      visionModel: e.OPENROUTER_VISION_MODEL ?? e.OPENROUTER_MODEL,
+    },
+    media: {
+      maxBytes: { audio: e.WHATSAPP_MEDIA_MAX_AUDIO_MB * MB, image: e.WHATSAPP_MEDIA_MAX_IMAGE_MB * MB, document: e.WHATSAPP_MEDIA_MAX_DOCUMENT_MB * MB,
+        video: e.WHATSAPP_MEDIA_MAX_DOCUMENT_MB * MB, sticker: e.WHATSAPP_MEDIA_MAX_IMAGE_MB * MB },
+      timeoutMs: e.WHATSAPP_MEDIA_TIMEOUT_MS,
+      /** Sent when a person opens the chat for the first time; null = the Indonesian default. */
+      welcomeText: e.WHATSAPP_WELCOME_TEXT ?? null,
     },
     knowledge: { dir: e.KNOWLEDGE_DIR, cacheDir: e.KB_CACHE_DIR, maxPromptTokens: e.KB_MAX_PROMPT_TOKENS, syncIntervalMs: e.KB_SYNC_INTERVAL_MS,
       synonymsFile: e.KB_SYNONYMS_FILE,

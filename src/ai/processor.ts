@@ -15,6 +15,7 @@ import type { Metrics } from '../metrics/metrics';
 import { createOfflineResponder } from './offline-responder';
 import { createOpenRouterClient, type OpenRouterClient, type OpenRouterOptions } from './openrouter-client';
 import { BUSY_MESSAGE, LIMIT_TEXT, buildChatMessages, trimHistory, userTurn } from './prompts';
+import { createSlots, withImages } from './vision';
 import type { AiResponder, AiTurnInput, AiTurnResult } from './types';
 import { minimiseName, minimiseText } from './minimise';
 import type { AiUsage } from './usage-limits';
@@ -52,6 +53,7 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
   /** Offline answers show a short, human-labelled summary (the prompt's block is for the model). */
   const ownReport = async (data: { status: string; userText: string }, userId: string, lang: 'id' | 'en') =>
     data.status === 'ok' ? credit.getReport(userId).then((r) => shortCreditSummary(r, lang), () => data.userText) : data.userText;
+  const visionSlot = createSlots(8);
 
   return {
     online: client !== null,
@@ -106,7 +108,10 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
         messages: input.messages.map(minimiseText),
       });
       try {
-        const c = await client.complete(messages);
+        // Photos go with the user turn as image parts, to the vision model (OPENROUTER_VISION_MODEL).
+        const c = input.images?.length
+          ? await visionSlot(() => client.complete(withImages(messages, input.images!), or.visionModel && or.visionModel !== or.model ? { model: or.visionModel } : {}))
+          : await client.complete(messages);
         return done({ text: c.text, kind: 'ai', model: c.model, promptTokens: c.promptTokens, completionTokens: c.completionTokens });
       } catch (err) {
         log.error({ userId: input.userId, channel: input.channel, err: { message: (err as Error).message },

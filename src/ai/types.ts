@@ -1,6 +1,8 @@
 // The one interface both channels use to get an answer. The WhatsApp buffer and the web chat
 // call `reply`; the AI processor (OpenRouter + knowledge base + credit data) implements it.
 
+import type { ImageInput } from './content-parts';
+
 export type Channel = 'whatsapp' | 'web';
 
 /** 'operator': a person from the company answered (handoff); the model reads it as the assistant's turn. */
@@ -19,6 +21,8 @@ export interface AiTurnInput {
    * without a credit report the model is told how to link instead of anything to guess from.
    */
   sender?: 'link' | 'customer' | 'number';
+  /** Photos sent this turn, given to a vision-capable model with the text. */
+  images?: ImageInput[];
 }
 
 export interface AiTurnResult {

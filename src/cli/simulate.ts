@@ -1,6 +1,8 @@
 // `npm run simulate -- --from +62812345678 "halo" "skor kredit saya berapa?"`
 // Sends each message as a signed Meta webhook to a running server, then (sandbox) prints the
 // replies the server sent to the sandbox's Graph endpoint, or (real deployment) the HTTP results.
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { phoneDigits, signedWebhook, textWebhookPayload } from '../whatsapp/sandbox/sandbox-payload';
@@ -16,7 +18,13 @@ Options:
   --phone-number-id <id>    business phone_number_id in the payload (default: sandbox's or META_PHONE_NUMBER_ID)
   --token <token>           ADMIN_TOKEN of the server, when it has one (sandbox API)
   --wait <seconds>          how long to wait for the reply in the sandbox (default 120; 0 = do not wait)
-  --help`;
+  --audio <file>            send a voice note (.ogg/.opus/.mp3/.m4a/.wav), sandbox only; repeatable
+  --image <file>            send a photo (.jpg/.png/.webp), sandbox only; repeatable
+  --document <file>         send a document (.pdf; other types get the "please send a PDF" answer), sandbox only; repeatable
+  --caption <text>          caption of the photos and documents
+  --help
+
+Files are sent first, then the text messages, all within one buffer window (one reply).`;
 
 export interface SimulateIo { out(line: string): void; err(line: string): void }
 
@@ -31,6 +39,8 @@ export async function runSimulate(argv: string[], io: SimulateIo = { out: (l) =>
       options: {
         from: { type: 'string' }, name: { type: 'string' }, url: { type: 'string' }, secret: { type: 'string' },
         'phone-number-id': { type: 'string' }, token: { type: 'string' }, wait: { type: 'string' }, help: { type: 'boolean' },
+        audio: { type: 'string', multiple: true }, image: { type: 'string', multiple: true }, document: { type: 'string', multiple: true },
+        caption: { type: 'string' },
       },
     });
   } catch (err) {
@@ -41,7 +51,9 @@ export async function runSimulate(argv: string[], io: SimulateIo = { out: (l) =>
   if (o.help) { io.out(USAGE); return 0; }
   const from = phoneDigits(o.from ?? '');
   if (from.length < 6 || from.length > 15) { io.err(`--from must be a phone number with its country code, e.g. +62812345678\n\n${USAGE}`); return 2; }
-  if (!args.positionals.length) { io.err(`Give at least one message to send.\n\n${USAGE}`); return 2; }
+  const files = [...(o.audio ?? []).map((f) => ({ f, kind: 'audio' })), ...(o.image ?? []).map((f) => ({ f, kind: 'image' })), ...(o.document ?? []).map((f) => ({ f, kind: 'document' }))];
+  if (!args.positionals.length && !files.length) { io.err(`Give at least one message or file to send.\n\n${USAGE}`); return 2; }
+  for (const { f } of files) if (!fs.existsSync(f)) { io.err(`✗ no such file: ${f}`); return 2; }
   const waitSeconds = o.wait === undefined ? 120 : Number(o.wait);
   if (!Number.isFinite(waitSeconds) || waitSeconds < 0) { io.err('--wait must be a number of seconds'); return 2; }
   const base = (o.url ?? 'http://localhost:3000').replace(/\/+$/, '');
@@ -55,10 +67,21 @@ export async function runSimulate(argv: string[], io: SimulateIo = { out: (l) =>
     return 1;
   }
   io.out(target.sandbox
-    ? `Sandbox at ${base}: sending ${args.positionals.length} message(s) from +${from} (buffer ${target.bufferMs} ms)`
+    ? `Sandbox at ${base}: sending ${files.length ? `${files.length} file(s) and ` : ''}${args.positionals.length} message(s) from +${from} (buffer ${target.bufferMs} ms)`
     : `Server at ${base} (not a sandbox): sending ${args.positionals.length} signed webhook(s) from +${from}`);
 
   const cursor = target.sandbox ? await lastEventId(base, auth, from) : 0;
+  if (files.length && !target.sandbox) { io.err('✗ files can only be sent to a sandbox (its Graph stand-in serves them to the bot)'); return 1; }
+  for (const { f, kind } of files) {
+    const q = new URLSearchParams({ phone: from, name: o.name ?? 'Simulated User', caption: o.caption ?? '', filename: path.basename(f) });
+    const res = await fetch(`${base}/sandbox/api/media?${q}`, {
+      method: 'POST', headers: { ...auth, 'content-type': mimeOf(f, kind), 'x-sandbox-upload': '1' }, body: fs.readFileSync(f), signal: AbortSignal.timeout(30_000),
+    }).catch((err: Error) => err);
+    if (res instanceof Error) { io.err(`✗ could not reach ${base}/sandbox/api/media: ${res.message}`); return 1; }
+    const answer = await res.text();
+    if (!res.ok) { io.err(`✗ ${res.status} ${errorMessage(answer)} for ${f}`); return 1; }
+    io.out(`→ ${(JSON.parse(answer) as { status: number }).status} ${kind} ${path.basename(f)}`);
+  }
   for (const text of args.positionals) {
     const payload = textWebhookPayload({ from, name: o.name ?? 'Simulated User', text, phoneNumberId: target.phoneNumberId });
     const { body, headers } = signedWebhook(payload, target.secret);
@@ -151,6 +174,17 @@ async function printReplies(base: string, auth: Record<string, string>, phone: s
   }
   io.err(`✗ no ${replies ? 'complete ' : ''}reply within ${waitSeconds} s (see the server log; --wait to wait longer)`);
   return 3;
+}
+
+/** The MIME type WhatsApp would report for a file, from its extension. */
+export function mimeOf(file: string, kind: string): string {
+  const ext = path.extname(file).slice(1).toLowerCase();
+  const known: Record<string, string> = {
+    ogg: 'audio/ogg', oga: 'audio/ogg', opus: 'audio/ogg', mp3: 'audio/mpeg', m4a: 'audio/mp4', aac: 'audio/aac', wav: 'audio/wav', amr: 'audio/amr',
+    jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', pdf: 'application/pdf',
+    doc: 'application/msword', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', xls: 'application/vnd.ms-excel', txt: 'text/plain',
+  };
+  return known[ext] ?? (kind === 'audio' ? 'audio/ogg' : kind === 'image' ? 'image/jpeg' : 'application/octet-stream');
 }
 
 function errorMessage(text: string): string {

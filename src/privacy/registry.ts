@@ -45,6 +45,7 @@ export const PERSONAL_DATA_TABLES: PersonalDataTable[] = [
     table: 'whatsapp_conversations', person: 't.conversation_key = ANY(s.ids) OR t.phone = ANY(s.phones) OR t.bsuid = ANY(s.bsuids)',
     retention: { column: 'last_inbound_at', keepIf: 't.due_at IS NOT NULL OR t.open_batch_id IS NOT NULL' }, holds: 'WhatsApp conversation state (phone, profile name)',
   },
+  { table: 'sandbox_media', person: 't.phone = ANY(s.phones)', retention: { column: 'created_at' }, holds: 'files attached in the sandbox (voice notes, photos, PDFs)' },
   { table: 'sandbox_events', person: 't.phone = ANY(s.phones)', retention: { column: 'at' }, holds: 'sandbox webhooks and Graph calls (phone, text)' },
   {
     table: 'web_sessions', person: "(t.sess::jsonb #>> '{passport,user,id}') = ANY(s.ids)",

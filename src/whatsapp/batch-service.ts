@@ -14,6 +14,9 @@ import type { SessionService } from './session-service';
 import { handleLimited } from './rate-limit';
 import { createBatchScheduler } from './batch-scheduler';
 import type { OperatorService } from '../operator/operator-service';
+import { buildMediaTurn, noticeText, type MediaRepository } from './media/media-turn';
+import type { MediaInput, MediaPreparer } from './media/media-preparer';
+import { DEFAULT_WELCOME_TEXT } from './media/media-texts';
 
 const MAX_ATTEMPTS = 5;
 
@@ -42,12 +45,16 @@ export interface BatchServiceDeps {
   /** WHATSAPP_RATE_LIMIT_PER_MINUTE, for the notice text (the claim applies the limit). */
   rateLimitPerMinute?: number;
   metrics?: Pick<Metrics, 'batches' | 'replyDelay'>;
+  /** Voice notes, photos and documents (media/); without it the model gets their descriptions. */
+  media?: { preparer: MediaPreparer; repository: MediaRepository; welcomeText?: string };
 }
 
 export interface BatchService {
   schedule(due: Due[]): void;
   /** First contact work (user row, dummy credit profile) done during the window, off the reply path. */
   prepareUsers(senders: { key: string; phone: string | null; bsuid: string | null; profileName: string | null }[]): void;
+  /** Media downloads, transcription and PDF text started during the window, off the reply path. */
+  prepareMedia(messages: MediaInput[]): void;
   start(): void;
   stop(drainMs?: number): Promise<void>;
   sweepOnce(): Promise<void>;
@@ -136,13 +143,25 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
           sender = 'link';
           history = await deps.history.recent(userId);
         }
+        history ??= await deps.history.recent(userId);
         const turn = link.remaining.map((i) => b.messages[i]);
         parts = [...link.replies];
         // Kept with the reply only when it differs from the plain case (every message, the claim's user).
         const extra = { ...(turn.length < texts.length ? { turn: turn.map((m) => m.wamid) } : {}), ...(userId !== b.userId ? { userId } : {}) };
         meta = { ...placeholderMeta(''), ...extra };
         if (turn.length) {
-          const result = await deps.ai.reply({ userId, channel: 'whatsapp', messages: turn.map((m) => m.content), history: history ?? await deps.history.recent(userId), userName: b.profileName, sender });
+          // Voice notes become their transcript (here and in the history), photos image parts, PDFs text.
+          const media = deps.media ? await buildMediaTurn(deps.media, turn, history) : null;
+          if (media) media.history.forEach((content, i) => { turn[i].content = content; });
+          const notices = media ? noticeText(media.notices, media.lang, deps.media?.welcomeText ?? DEFAULT_WELCOME_TEXT) : [];
+          // Nothing the model could use (a welcome, an unreadable type, an unheard voice note): the fixed text only.
+          const result = media && !media.modelMessages.length ? placeholderMeta(notices.join('\n\n'))
+            : await deps.ai.reply({ userId, channel: 'whatsapp', messages: media?.modelMessages ?? turn.map((m) => m.content), history, userName: b.profileName, sender,
+              ...(media?.images.length ? { images: media.images } : {}) });
+          if (media?.modelMessages.length && notices.length) {
+            // The welcome greets before the answer; the other notices follow it.
+            result.text = media.notices.includes('welcome') ? [notices[0], result.text, ...notices.slice(1)].join('\n\n') : [result.text, ...notices].join('\n\n');
+          }
           const answer = splitMessage(markdownToWhatsApp(result.text));
           if (!answer.length) throw new GaveUp('the AI returned an empty reply');
           if (result.handoff && deps.handoff) await deps.handoff.escalate(userId, 'whatsapp', result.handoff.reason, 'ai');
@@ -232,9 +251,14 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
     }
   }
 
+  function prepareMedia(messages: MediaInput[]) {
+    if (deps.media && !scheduler.stopped()) deps.media.preparer.start(messages);
+  }
+
   return {
     schedule,
     prepareUsers,
+    prepareMedia,
     sweepOnce: scheduler.sweepOnce,
     start: scheduler.start,
     stop: scheduler.stop,

@@ -1,8 +1,10 @@
 // The webhook's work after the signature check: parse, store everything in one statement, and
 // hand the due times to the batch timers. Nothing here waits for the buffer, the AI or Graph.
+import type { Database } from '../db/database';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../metrics/metrics';
 import type { BatchService } from './batch-service';
+import { createCorrectionsRepository } from './corrections-repository';
 import { createGroupCommitter } from './group-commit';
 import { conversationKey } from './session-service';
 import type { Due, MessageBuffer } from './message-buffer';
@@ -18,7 +20,7 @@ export interface InboundService {
 const NO_DUE: ReadonlyMap<string, Due> = new Map();
 
 export function createInboundService(deps: {
-  buffer: MessageBuffer; batches: BatchService | null; logger: Logger; clock: () => number; windowMs: number; phoneNumberId: string;
+  db: Database; buffer: MessageBuffer; batches: BatchService | null; logger: Logger; clock: () => number; windowMs: number; phoneNumberId: string;
   metrics?: Pick<Metrics, 'messagesStored'>;
 }): InboundService {
   const log = deps.logger.child({ module: 'whatsapp-webhook' });
@@ -26,12 +28,16 @@ export function createInboundService(deps: {
   // flight per process: the groups get twice as large under load, which costs the database less per
   // message than two half-size statements side by side (ingest benchmark: 93 % -> 97-105 % of plain
   // Express's throughput); an idle server still writes each webhook at once.
+  const corrections = createCorrectionsRepository(deps.db);
   const writer = createGroupCommitter(async (items: { messages: InboundMessage[]; statuses: StatusEvent[] }[]) => {
+    const messages = items.flatMap((i) => i.messages);
     const [ingest] = await Promise.all([
-      deps.buffer.ingest(items.flatMap((i) => i.messages), deps.clock(), deps.windowMs),
+      deps.buffer.ingest(messages, deps.clock(), deps.windowMs),
       deps.buffer.recordStatuses(items.flatMap((i) => i.statuses)),
     ]);
     deps.metrics?.messagesStored.inc(ingest.stored);
+    // After the insert: an edit or deletion may arrive in the same webhook as its original.
+    if (messages.some((m) => m.replaces)) await corrections.apply(messages);
     // Keyed once per group: each webhook then looks up only its own conversations.
     return new Map(ingest.due.map((d) => [d.key, d]));
   }, { maxInFlight: 1 });
@@ -52,13 +58,16 @@ export function createInboundService(deps: {
           for (const k of new Set(keys)) { const d = due.get(k); if (d) mine.push(d); }
           deps.batches?.schedule(mine);
           deps.batches?.prepareUsers(accepted.flatMap((m, i) => (m.startsTurn ? [{ key: keys[i], phone: m.phone, bsuid: m.bsuid, profileName: m.profileName }] : [])));
+          deps.batches?.prepareMedia(accepted.filter((m) => m.startsTurn).map((m) => ({ wamid: m.wamid, type: m.type, content: m.content, raw: m.raw })));
           const perSender = new Map<string, number>();
           for (const m of accepted) { const k = m.phone ?? m.bsuid ?? '?'; perSender.set(k, (perSender.get(k) ?? 0) + 1); }
           for (const [sender, n] of perSender) log.info({ count: n }, `📱 Received ${n} messages from ${sender}`);
           for (const s of statuses) {
             if (s.status === 'failed') {
               const e = s.errors[0];
-              log.error({ wamid: s.wamid, code: e?.code, title: e?.title, recipient: s.recipient }, `❌ WhatsApp could not deliver a message: error ${e?.code ?? 'unknown'} ${e?.title ?? ''}`.trim());
+              // The customer's side (blocked, not on WhatsApp, experiment): a warning, counted on the status endpoint.
+              const code = e?.code ?? e?.codeText ?? 'unknown';
+              log.warn({ wamid: s.wamid, code, title: e?.title, recipient: s.recipient }, `⚠️ WhatsApp could not deliver a message: error ${code} ${e?.title ?? ''}`.trim());
             } else log.debug({ wamid: s.wamid, status: s.status }, 'status callback');
           }
           for (const e of parsed.errors) log.error({ code: e.code, title: e.title, detail: e.message }, `❌ WhatsApp reported error ${e.code ?? 'unknown'}: ${e.title ?? ''}`.trim());

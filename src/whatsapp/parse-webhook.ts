@@ -2,6 +2,7 @@
 // callbacks and error notices. Defensive on every field: a payload of the wrong shape yields
 // "ignored" entries, never an exception, so signed garbage cannot turn into a 500.
 import { storableText } from '../shared/text';
+import { describeFormReply, describeReferral, describeReferredProduct } from './message-extras';
 
 export interface InboundMessage {
   wamid: string;
@@ -18,6 +19,8 @@ export interface InboundMessage {
   startsTurn: boolean;
   timestamp: Date;
   raw: Record<string, unknown>;
+  /** An edit or a deletion of an earlier message: applied to it while it still waits in the buffer. */
+  replaces?: { action: 'edit' | 'revoke'; wamid: string; content?: string };
 }
 
 export interface StatusEvent {
@@ -26,7 +29,8 @@ export interface StatusEvent {
   status: string;
   recipient: string | null;
   timestamp: Date | null;
-  errors: { code: number | null; title: string | null }[];
+  /** `codeText`: the code as Meta sent it when it is not a number (logged as given). */
+  errors: { code: number | null; codeText?: string; title: string | null }[];
 }
 
 export interface WebhookErrorEvent { phoneNumberId: string | null; code: number | null; title: string | null; message: string | null }
@@ -109,7 +113,10 @@ function parseValue(value: Obj, now: Date, out: ParsedWebhook): void {
     if (!wamid || !status || wamid.length > LIMITS.id || status.length > LIMITS.statusName) { out.ignored.push({ reason: 'status without a valid id or status' }); continue; }
     out.statuses.push({
       wamid, phoneNumberId, status, recipient: (str(s.recipient_id) ?? str(s.recipient_user_id))?.slice(0, LIMITS.bsuid) ?? null, timestamp: toDate(s.timestamp),
-      errors: arr(s.errors).filter(isObj).map((e) => ({ code: int32(e.code), title: (str(e.title) ?? str(e.message))?.slice(0, 500) ?? null })),
+      errors: arr(s.errors).filter(isObj).map((e) => ({
+        code: int32(e.code), ...(int32(e.code) === null && str(e.code) ? { codeText: clip(str(e.code)!, 60) } : {}),
+        title: (str(e.title) ?? str(e.message))?.slice(0, 500) ?? null,
+      })),
     });
   }
   for (const e of arr(value.errors)) {
@@ -141,24 +148,50 @@ function parseMessage(m: Obj, phoneNumberId: string | null, contacts: Obj[], now
       out.ignored.push({ reason: from ? 'sender is not a phone number' : 'sender has neither a phone number nor a user id', wamid });
       return;
     }
+    // A group chat is not a private conversation: answering a participant privately would be wrong.
+    if (str(m.group_id)) { out.ignored.push({ reason: 'group message (not answered privately)', wamid }); return; }
     const profile = contact && isObj(contact.profile) ? contact.profile : {};
-    const type = clip(str(m.type) ?? 'unknown', 40);
-    const { content, startsTurn } = describe(type, m);
+    // Some senders leave out `type`; the part present (e.g. `location`) still says what it is.
+    let type = clip(str(m.type) ?? KNOWN_TYPES.find((t) => isObj(m[t])) ?? 'unknown', 40);
+    let { content, startsTurn } = describe(type, m);
+    let replaces: InboundMessage['replaces'];
+    if (type === 'edit' || type === 'revoke') {
+      const part = isObj(m[type]) ? (m[type] as Obj) : {};
+      const original = (str(part.original_message_id) ?? (isObj(m.context) ? str(m.context.id) : null))?.slice(0, LIMITS.id);
+      if (original) replaces = type === 'edit' ? { action: 'edit', wamid: original, content: content.replace(/^\(edited\) /, '') } : { action: 'revoke', wamid: original };
+    }
+    // Types we cannot read, and messages WhatsApp could not deliver to us whole, get a fixed answer.
+    if (startsTurn && (UNREADABLE.test(content) || (arr(m.errors).length > 0 && /^\[[^\]]*\]$/.test(content) && !/: /.test(content)))) {
+      type = 'unsupported';
+      content = content.startsWith('[unsupported') ? content : `[unsupported message: ${clip(str(m.type) ?? 'unknown', 40)}]`;
+    }
+    const extras = [describeReferral(m.referral), describeReferredProduct(m.context)].filter(Boolean);
+    if (extras.length && type !== 'unsupported') content = `${content}\n${extras.join('\n')}`;
     out.messages.push({
       wamid, phoneNumberId, phone, bsuid, profileName: (str(profile.name) ?? str(profile.username))?.slice(0, LIMITS.profileName) ?? null, type,
-      content, startsTurn, timestamp: toDate(m.timestamp) ?? now, raw: cleanDeep(m) as Record<string, unknown>,
+      content, startsTurn, timestamp: toDate(m.timestamp) ?? now, raw: cleanDeep(m) as Record<string, unknown>, ...(replaces ? { replaces } : {}),
     });
   }
 }
 
-/** The text the AI gets for each message type; media is described, not downloaded. */
-export function describe(type: string, m: Obj): { content: string; startsTurn: boolean } {
+const KNOWN_TYPES = ['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'button', 'reaction', 'order', 'system'];
+
+/** Descriptions that carry nothing the model could use. */
+const UNREADABLE = /^\[(unsupported message|interactive reply)(: [^\]]*)?\]$/;
+
+/**
+ * The text the AI gets for each message type. Media is described here (the placeholder a failed
+ * download leaves); the batch replaces it with the transcript, picture or document text.
+ */
+export function describe(type: string, m: Obj, depth = 0): { content: string; startsTurn: boolean } {
   const part = isObj(m[type]) ? (m[type] as Obj) : {};
   const withCaption = (label: string, caption: string | null) => (caption ? `[${label}: ${clip(caption)}]` : `[${label}]`);
   switch (type) {
     case 'text': return { content: clip(str(part.body) ?? '[empty message]', LIMITS.text), startsTurn: true };
-    case 'image': case 'video': case 'sticker':
-      return { content: withCaption(part.animated ? 'animated sticker' : type, str(part.caption)), startsTurn: true };
+    // A sticker alone is a reaction, not a question: kept, never the start of a turn.
+    case 'sticker': return { content: part.animated ? '[animated sticker]' : '[sticker]', startsTurn: false };
+    case 'image': case 'video':
+      return { content: withCaption(type, str(part.caption)), startsTurn: true };
     case 'audio': return { content: part.voice ? '[voice message]' : '[audio]', startsTurn: true };
     case 'document': {
       const name = str(part.filename);
@@ -175,6 +208,9 @@ export function describe(type: string, m: Obj): { content: string; startsTurn: b
       return { content: `[contact card: ${names.join(', ') || 'contact'}]`, startsTurn: true };
     }
     case 'interactive': {
+      if (isObj(part.nfm_reply)) return { content: clip(describeFormReply(part.nfm_reply), LIMITS.text), startsTurn: true };
+      // The customer allowed or refused calls: nothing to answer.
+      if (isObj(part.call_permission_reply)) return { content: `[call permission: ${str(part.call_permission_reply.response) ?? 'answered'}]`, startsTurn: false };
       const reply = isObj(part.button_reply) ? part.button_reply : isObj(part.list_reply) ? part.list_reply : null;
       if (!reply) return { content: '[interactive reply]', startsTurn: true };
       const desc = str(reply.description);
@@ -188,7 +224,17 @@ export function describe(type: string, m: Obj): { content: string; startsTurn: b
       return { content: `[order: ${items.join(', ') || 'no items'}]${text ? ` ${clip(text)}` : ''}`, startsTurn: true };
     }
     case 'system': return { content: `[system: ${clip(str(part.body) ?? str(part.type) ?? 'notice')}]`, startsTurn: false };
-    case 'unsupported': return { content: `[unsupported message${str(part.type) ? `: ${str(part.type)}` : ''}]`, startsTurn: true };
-    default: return { content: `[${clip(type, 40)} message]`, startsTurn: true };
+    case 'unsupported': return { content: `[unsupported message${str(part.type) ? `: ${clip(str(part.type)!, 40)}` : ''}]`, startsTurn: true };
+    case 'edit': {
+      // The new version of the message sits under edit.message, in the shape of an ordinary message.
+      const inner = isObj(part.message) ? part.message : {};
+      const innerType = str(inner.type);
+      if (!innerType || depth > 0 || innerType === 'edit') return { content: '[unsupported message: edit]', startsTurn: true };
+      return { content: `(edited) ${describe(clip(innerType, 40), inner, depth + 1).content}`, startsTurn: true };
+    }
+    case 'revoke': return { content: '[the customer deleted a message]', startsTurn: false };
+    // The person opened the chat for the first time: the welcome text, no model call (batch-service).
+    case 'request_welcome': return { content: '[opened the chat]', startsTurn: true };
+    default: return { content: `[unsupported message: ${clip(type, 40)}]`, startsTurn: true };
   }
 }

@@ -55,11 +55,12 @@ export function createStatusService(deps: {
         isConfigured: false,
       };
       ai.isConfigured = ai.openRouterApiKey && ai.databaseUrl && ai.knowledgeBaseLoaded;
-      const [sessions, pendingBatches, lastGraphError, usage] = await Promise.all([
+      const [sessions, pendingBatches, lastGraphError, usage, failedDeliveries] = await Promise.all([
         deps.sessions.activeSessions(deps.clock()).catch(() => []),
         deps.buffer.pendingBatches().catch(() => null),
         deps.state.lastGraphError(),
         deps.app.aiUsage.today().catch(() => null),
+        db.query<{ n: number }>("SELECT count(*)::int AS n FROM whatsapp_statuses WHERE status = 'failed'").then((r) => r.rows[0].n, () => null),
       ]);
       const policy = await deps.app.aiDataPolicy();
       return {
@@ -78,6 +79,8 @@ export function createStatusService(deps: {
         graph: {
           url: c?.graphUrl ?? config.meta.graphUrl, version: c?.graphVersion ?? config.meta.graphVersion,
           lastError: lastGraphError, tokenInvalid: lastGraphError?.code === 190,
+          /** Delivery failures Meta reported in status callbacks (logged as warnings). */
+          failedDeliveries,
         },
         buffer: { windowMs: config.whatsapp.bufferMs, pendingBatches, inFlightHere: deps.inFlight() },
         chatLog: chatLogger.health(),

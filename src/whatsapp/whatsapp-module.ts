@@ -18,6 +18,7 @@ import { createByteBudget, createWebhookIntake, createWebhookRouter, WEBHOOK_PAT
 import onFinished from 'on-finished';
 import type { EarlyHandler } from '../early-routes';
 import type { Metrics } from '../metrics/metrics';
+import { createMediaModule } from './media/media-module';
 
 export interface WhatsAppModuleOptions {
   /** Defaults to the META_* configuration; null = not configured (webhook answers 503). */
@@ -52,13 +53,14 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
     onError: (info) => state.recordGraphError(info), metrics: deps.metrics, beforeSend: sendRate ? () => sendRate.acquire() : undefined,
   }) : null;
   if (graph) deps.notices.attach((to, text) => graph.sendText(to, text));
+  const media = credentials ? createMediaModule({ config, logger, db, credentials }) : null;
   const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   const batches = graph ? createBatchService({
     buffer, sessions, graph, ai: deps.ai, history: deps.history, identity: deps.identity, chatLogger: deps.chatLogger, logger, clock, owner,
     sweepMs: opts.sweepMs ?? config.whatsapp.sweepMs, leaseMs: opts.leaseMs ?? config.whatsapp.leaseMs,
-    rateLimitPerMinute: config.whatsapp.rateLimitPerMinute, handoff: deps.handoff, metrics: deps.metrics,
+    rateLimitPerMinute: config.whatsapp.rateLimitPerMinute, handoff: deps.handoff, metrics: deps.metrics, media: media ?? undefined,
   }) : null;
-  const inbound = credentials ? createInboundService({ buffer, batches, logger, clock, windowMs, phoneNumberId: credentials.phoneNumberId, metrics: deps.metrics }) : null;
+  const inbound = credentials ? createInboundService({ db, buffer, batches, logger, clock, windowMs, phoneNumberId: credentials.phoneNumberId, metrics: deps.metrics }) : null;
   const status = createStatusService({ app: deps, credentials, sessions, buffer, state, clock, inFlight: () => batches?.inFlight() ?? 0 });
 
   const intake = countResults(createWebhookIntake({
@@ -91,6 +93,7 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
       if (cleanup) clearInterval(cleanup);
       await batches?.stop();
       await graph?.close();
+      await media?.close();
     },
   };
 }

@@ -28,7 +28,8 @@ describe('parseWebhook', () => {
     const [m] = parseWebhook(bySource('doc/text.md#3')).messages;
     expect(m).toMatchObject({
       wamid: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTA2NTUwRkNEMDdFQjJCRUU0NQA=', phone: '16505551234', profileName: 'Sheena Nelson',
-      phoneNumberId: '106540352242922', content: 'Is this still available?', startsTurn: true, timestamp: new Date(1750016800 * 1000),
+      // Meta's example is a product enquiry: the product it refers to goes with the text.
+      phoneNumberId: '106540352242922', content: 'Is this still available?\n[asking about product di9ozbzfi4]', startsTurn: true, timestamp: new Date(1750016800 * 1000),
     });
   });
 

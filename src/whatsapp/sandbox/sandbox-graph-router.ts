@@ -15,5 +15,15 @@ export function createSandboxGraphRouter(deps: { service: SandboxService }): Rou
       res.status(answer.status).json(answer.body);
     } catch (err) { next(err); }
   });
+  // Media downloads: the metadata lookup, then the file from the URL it gave.
+  const media = (file: boolean) => async (req: express.Request, res: express.Response, next: express.NextFunction) => {
+    try {
+      const answer = await deps.service.mediaCall({ path: req.originalUrl, id: String(req.params.id), file, authorization: req.get('authorization') });
+      if ('bytes' in answer) res.status(200).type(answer.mimeType).send(answer.bytes);
+      else res.status(answer.status).json(answer.body);
+    } catch (err) { next(err); }
+  };
+  router.get(`${SANDBOX_GRAPH_PATH}/media-file/:id`, media(true));
+  router.get(`${SANDBOX_GRAPH_PATH}/:version/:id`, media(false));
   return router;
 }

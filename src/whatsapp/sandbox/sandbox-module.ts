@@ -10,6 +10,7 @@ import type { WhatsAppCredentials } from '../credentials';
 import { WEBHOOK_PATH } from '../webhook-router';
 import { createSandboxGraphRouter } from './sandbox-graph-router';
 import { createSandboxRepository } from './sandbox-repository';
+import { createSandboxMediaStore } from './sandbox-media';
 import { createSandboxRouter } from './sandbox-router';
 import { createOperatorGuard } from '../../shared/admin-auth';
 import { createSandboxService, type SandboxService } from './sandbox-service';
@@ -18,7 +19,7 @@ export interface SandboxModule extends AppModule { credentials: WhatsAppCredenti
 
 export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'db'>, opts: { clock?: () => number } = {}): SandboxModule {
   const { config, logger } = deps;
-  const service = createSandboxService({ config, logger, repo: createSandboxRepository({ db: deps.db }), clock: opts.clock });
+  const service = createSandboxService({ config, logger, repo: createSandboxRepository({ db: deps.db }), media: createSandboxMediaStore(deps.db), clock: opts.clock });
   const learnPort: EarlyHandler = (req, _res, next) => { service.learnPort(req.socket.localPort); next(); };
   // The secrets come from the database: until they are loaded the webhook cannot check a
   // signature, so it answers 503 (Meta, and the sandbox, deliver again later) instead of 401.

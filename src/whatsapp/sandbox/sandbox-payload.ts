@@ -27,6 +27,8 @@ export interface TextWebhookInput {
   wamid?: string;
   /** Seconds since the epoch (WhatsApp's timestamp unit). */
   timestamp?: number;
+  /** A media message instead of text: `{ type, [type]: { id, mime_type, sha256, … } }` (sandbox-media.ts). */
+  media?: Record<string, unknown>;
 }
 
 export function textWebhookPayload(input: TextWebhookInput) {
@@ -42,7 +44,7 @@ export function textWebhookPayload(input: TextWebhookInput) {
           contacts: [{ profile: { name: input.name }, wa_id: from }],
           messages: [{
             from, id: input.wamid ?? newSandboxWamid(), timestamp: String(input.timestamp ?? Math.floor(Date.now() / 1000)),
-            text: { body: input.text }, type: 'text',
+            ...(input.media ?? { text: { body: input.text }, type: 'text' }),
           }],
         },
         field: 'messages',

@@ -9,6 +9,7 @@ import { AppError } from '../../shared/errors';
 import { DEMO_USERS } from '../../db/seed';
 import { SANDBOX_DISPLAY_NUMBER, SANDBOX_PHONE_NUMBER_ID, phoneDigits } from './sandbox-payload';
 import type { SandboxService } from './sandbox-service';
+import { SANDBOX_MEDIA_MAX_BYTES } from './sandbox-media';
 
 const PUBLIC_DIR = path.join(__dirname, 'public');
 const MAX_TEXT = 4096;
@@ -56,6 +57,25 @@ export function createSandboxRouter(deps: {
     if (text.length > MAX_TEXT) return next(new AppError('message-too-long', 400, `A WhatsApp message here is at most ${MAX_TEXT} characters`));
     try {
       res.json(await service.send({ phone, name, text }));
+    } catch (err) { next(err); }
+  });
+
+  // An attachment: the file is the body (its Content-Type is the MIME type), the rest is in the
+  // query. The custom header makes a browser ask first (CORS preflight, never granted), so another
+  // web page cannot post files here the way a plain form could.
+  router.post('/sandbox/api/media', express.raw({ type: () => true, limit: SANDBOX_MEDIA_MAX_BYTES }), async (req, res, next) => {
+    const q = req.query as Record<string, unknown>;
+    const phone = typeof q.phone === 'string' ? phoneDigits(q.phone) : '';
+    const name = typeof q.name === 'string' && q.name.trim() ? q.name.trim().slice(0, 60) : 'Sandbox User';
+    const caption = typeof q.caption === 'string' ? q.caption.trim().slice(0, 1024) : '';
+    const filename = typeof q.filename === 'string' ? q.filename.trim().slice(0, 200) : '';
+    const mimeType = (req.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    if (req.get('x-sandbox-upload') !== '1') return next(new AppError('missing-header', 400, 'Send attachments with the X-Sandbox-Upload: 1 header'));
+    if (phone.length < 6 || phone.length > 15) return next(new AppError('invalid-phone', 400, 'Phone number: 6 to 15 digits with the country code, e.g. +62812345678'));
+    if (!Buffer.isBuffer(req.body) || !req.body.length) return next(new AppError('empty-file', 400, 'Choose a file first'));
+    if (!/^(audio|image|application|text)\/[\w.+-]+$/.test(mimeType)) return next(new AppError('unsupported-file', 400, 'Attach an audio file, an image or a PDF'));
+    try {
+      res.json(await service.sendMedia({ phone, name, bytes: req.body, mimeType, caption, filename }));
     } catch (err) { next(err); }
   });
 

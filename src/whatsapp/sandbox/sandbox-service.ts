@@ -8,6 +8,7 @@ import type { WhatsAppCredentials } from '../credentials';
 import { WEBHOOK_PATH } from '../webhook-router';
 import { SANDBOX_PHONE_NUMBER_ID, newSandboxWamid, phoneDigits, signedWebhook, textWebhookPayload } from './sandbox-payload';
 import type { SandboxEvent, SandboxRepository, SandboxSecrets } from './sandbox-repository';
+import { mediaKindOf, mediaMessagePart, type SandboxMediaStore } from './sandbox-media';
 
 export const SANDBOX_GRAPH_PATH = '/sandbox/graph';
 /** WhatsApp hides the typing indicator after 25 s, or when the reply arrives. */
@@ -16,7 +17,7 @@ const MAX_TEXT = 4096;
 
 export interface GraphAnswer { status: number; body: Record<string, unknown> }
 
-export function createSandboxService(deps: { config: Config; logger: Logger; repo: SandboxRepository; clock?: () => number }) {
+export function createSandboxService(deps: { config: Config; logger: Logger; repo: SandboxRepository; media?: SandboxMediaStore; clock?: () => number }) {
   const { config, repo } = deps;
   const log = deps.logger.child({ module: 'whatsapp-sandbox' });
   const clock = deps.clock ?? Date.now;
@@ -96,12 +97,42 @@ export function createSandboxService(deps: { config: Config; logger: Logger; rep
       return answer;
     },
 
+    /**
+     * GET /{version}/{media-id} (metadata with a download URL) and GET that URL (the bytes), both
+     * with the Bearer token, like Meta's media endpoints. Recorded without the bytes.
+     */
+    async mediaCall(req: { path: string; id: string; file: boolean; authorization: string | undefined }):
+      Promise<{ status: number; body: Record<string, unknown> } | { status: 200; bytes: Buffer; mimeType: string }> {
+      const s = await load();
+      const tokenOk = req.authorization === `Bearer ${s.accessToken}`;
+      const m = tokenOk && deps.media ? await deps.media.get(req.id) : null;
+      const answer = !tokenOk ? graphError(401, 190, 'Invalid OAuth access token - Cannot parse access token')
+        : !m ? graphError(404, 100, `Unsupported get request. Object with ID '${req.id}' does not exist`)
+          : req.file ? { status: 200 as const, bytes: m.bytes, mimeType: m.mimeType }
+            : { status: 200, body: { messaging_product: 'whatsapp', url: `${selfUrl()}${SANDBOX_GRAPH_PATH}/media-file/${req.id}`, mime_type: m.mimeType, sha256: m.sha256, file_size: m.bytes.length, id: req.id } };
+      await repo.record({
+        direction: 'graph', phone: m?.phone ?? null, kind: 'media', wamid: null, method: 'GET', path: req.path,
+        headers: { authorization: tokenOk ? 'Bearer <sandbox access token>' : 'Bearer <wrong token>' }, body: '',
+        responseStatus: answer.status, responseBody: 'bytes' in answer ? `<${answer.bytes.length} bytes of ${answer.mimeType}>` : JSON.stringify(answer.body),
+      });
+      return answer;
+    },
+
+    /** An attachment from the page or the CLI: stored, then announced in a signed media webhook. */
+    async sendMedia(input: { phone: string; name: string; bytes: Buffer; mimeType: string; caption?: string; filename?: string }) {
+      if (!deps.media) throw new Error('sandbox media store not configured');
+      const kind = mediaKindOf(input.mimeType);
+      const { id, sha256 } = await deps.media.save(input.bytes, input.mimeType, phoneDigits(input.phone));
+      const media = mediaMessagePart({ kind, id, mimeType: input.mimeType, sha256, caption: input.caption, filename: input.filename });
+      return this.send({ phone: input.phone, name: input.name, text: '', media });
+    },
+
     /** What the page's "send" does: a genuine signed webhook, POSTed over HTTP to this server. */
-    async send(input: { phone: string; name: string; text: string }) {
+    async send(input: { phone: string; name: string; text: string; media?: Record<string, unknown> }) {
       const s = await load();
       const phone = phoneDigits(input.phone);
       const wamid = newSandboxWamid();
-      const payload = textWebhookPayload({ from: phone, name: input.name, text: input.text, wamid, timestamp: Math.floor(clock() / 1000) });
+      const payload = textWebhookPayload({ from: phone, name: input.name, text: input.text, wamid, timestamp: Math.floor(clock() / 1000), media: input.media });
       const { body, headers } = signedWebhook(payload, s.appSecret);
       let status = 0;
       let responseText = '';

@@ -193,6 +193,83 @@
       });
   }
 
+  // Attachments: the file goes as the request body (its own Content-Type); the server stores it,
+  // announces it in a signed media webhook and serves it to the bot through its Graph stand-in.
+  function upload(blob, filename) {
+    if (!state.phone) { showError('Type a phone number with its country code first, e.g. +62812345678'); $('phone').focus(); return; }
+    var caption = $('text').value.trim();
+    var type = (blob.type || 'application/octet-stream').split(';')[0];
+    var label = /^audio\//.test(type) ? '🎤 ' + (filename || 'voice note') : (/^image\//.test(type) ? '🖼️ ' : '📎 ') + (filename || type);
+    var local = { id: 'local-' + Date.now() + Math.random(), from: 'user', text: label + (caption ? ' · ' + caption : ''), local: true, at: new Date().toISOString() };
+    state.local.push(local);
+    $('text').value = '';
+    renderMessages(state.view || { messages: [], typing: false });
+    var q = 'phone=' + encodeURIComponent(state.phone) + '&name=' + encodeURIComponent($('name').value) +
+      '&caption=' + encodeURIComponent(caption) + '&filename=' + encodeURIComponent(filename || '');
+    api('/media?' + q, { method: 'POST', headers: { 'content-type': type, 'x-sandbox-upload': '1' }, body: blob })
+      .then(function (r) {
+        local.id = r.wamid;
+        if (r.status !== 200) showError('The webhook answered ' + (r.status || 'nothing') + ': ' + r.response);
+        poll();
+      })
+      .catch(function (err) {
+        state.local = state.local.filter(function (l) { return l !== local; });
+        state.lastView = '';
+        $('text').value = caption;
+        showError(err.message);
+      });
+  }
+
+  // A voice note from the microphone where the browser allows it. Recorded as 16 kHz mono WAV with
+  // the Web Audio API rather than MediaRecorder: Chromium's MediaRecorder only makes WebM, which is
+  // not among the audio formats OpenRouter accepts, while WAV is (real WhatsApp notes are Ogg/Opus).
+  function encodeWav(chunks, inRate) {
+    var total = chunks.reduce(function (n, c) { return n + c.length; }, 0);
+    var rate = 16000, ratio = inRate / rate, length = Math.floor(total / ratio);
+    var samples = new Float32Array(total), offset = 0;
+    chunks.forEach(function (c) { samples.set(c, offset); offset += c.length; });
+    var view = new DataView(new ArrayBuffer(44 + length * 2));
+    var str = function (o, t) { for (var i = 0; i < t.length; i++) view.setUint8(o + i, t.charCodeAt(i)); };
+    str(0, 'RIFF'); view.setUint32(4, 36 + length * 2, true); str(8, 'WAVE'); str(12, 'fmt ');
+    view.setUint32(16, 16, true); view.setUint16(20, 1, true); view.setUint16(22, 1, true);
+    view.setUint32(24, rate, true); view.setUint32(28, rate * 2, true); view.setUint16(32, 2, true); view.setUint16(34, 16, true);
+    str(36, 'data'); view.setUint32(40, length * 2, true);
+    for (var i = 0; i < length; i++) {
+      var v = Math.max(-1, Math.min(1, samples[Math.floor(i * ratio)]));
+      view.setInt16(44 + i * 2, v < 0 ? v * 0x8000 : v * 0x7fff, true);
+    }
+    return new Blob([view], { type: 'audio/wav' });
+  }
+
+  function setupRecorder() {
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !Ctx) return;
+    var button = $('record');
+    button.hidden = false;
+    var rec = null;
+    button.addEventListener('click', function () {
+      if (rec) {
+        var r = rec; rec = null;
+        r.node.disconnect(); r.source.disconnect();
+        r.stream.getTracks().forEach(function (t) { t.stop(); });
+        r.ctx.close();
+        button.classList.remove('recording'); button.setAttribute('aria-label', 'Record a voice note');
+        if (r.chunks.length) upload(encodeWav(r.chunks, r.ctx.sampleRate), '');
+        return;
+      }
+      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+        var ctx = new Ctx();
+        var source = ctx.createMediaStreamSource(stream);
+        var node = ctx.createScriptProcessor(4096, 1, 1);
+        var chunks = [];
+        node.onaudioprocess = function (e) { chunks.push(new Float32Array(e.inputBuffer.getChannelData(0))); };
+        source.connect(node); node.connect(ctx.destination);
+        rec = { stream: stream, ctx: ctx, source: source, node: node, chunks: chunks };
+        button.classList.add('recording'); button.setAttribute('aria-label', 'Stop recording and send');
+      }).catch(function (err) { showError('Microphone not available: ' + err.message); });
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     $('phone').value = localStorage.getItem('sandbox-phone') || '+6281234567890';
     $('name').value = localStorage.getItem('sandbox-name') || 'Budi Santoso';
@@ -220,6 +297,13 @@
     var toggle = function (show) { app.classList.toggle('show-panel', show); $('toggle-panel').setAttribute('aria-expanded', String(show)); };
     $('toggle-panel').addEventListener('click', function () { toggle(!app.classList.contains('show-panel')); });
     $('close-panel').addEventListener('click', function () { toggle(false); });
+    $('attach').addEventListener('click', function () { $('file').click(); });
+    $('file').addEventListener('change', function () {
+      var f = $('file').files[0];
+      $('file').value = '';
+      if (f) upload(f, f.name);
+    });
+    setupRecorder();
     setInterval(renderBuffer, 1000);
     switchPhone();
     // Opened from the web chat's "Link WhatsApp" panel: the message with the code is ready to send.
