@@ -169,17 +169,13 @@
     poll();
   }
 
-  function send(e) {
-    e.preventDefault();
-    var text = $('text').value.trim();
-    if (!text) return;
-    if (!state.phone) { showError('Type a phone number with its country code first, e.g. +62812345678'); $('phone').focus(); return; }
+  // Shows the message at once, posts it, and takes it back (text restored) if it could not be sent.
+  function deliver(text, restore, path, init) {
     var local = { id: 'local-' + Date.now() + Math.random(), from: 'user', text: text, local: true, at: new Date().toISOString() };
     state.local.push(local);
     $('text').value = '';
-    $('text').focus();
     renderMessages(state.view || { messages: [], typing: false });
-    api('/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: state.phone, name: $('name').value, text: text }) })
+    api(path, init)
       .then(function (r) {
         local.id = r.wamid;
         if (r.status !== 200) showError('The webhook answered ' + (r.status || 'nothing') + ': ' + r.response);
@@ -188,9 +184,18 @@
       .catch(function (err) {
         state.local = state.local.filter(function (l) { return l !== local; });
         state.lastView = '';
-        $('text').value = text;
+        $('text').value = restore;
         showError(err.message);
       });
+  }
+
+  function send(e) {
+    e.preventDefault();
+    var text = $('text').value.trim();
+    if (!text) return;
+    if (!state.phone) { showError('Type a phone number with its country code first, e.g. +62812345678'); $('phone').focus(); return; }
+    deliver(text, text, '/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: state.phone, name: $('name').value, text: text }) });
+    $('text').focus();
   }
 
   // Attachments: the file goes as the request body (its own Content-Type); the server stores it,
@@ -200,24 +205,9 @@
     var caption = $('text').value.trim();
     var type = (blob.type || 'application/octet-stream').split(';')[0];
     var label = /^audio\//.test(type) ? '🎤 ' + (filename || 'voice note') : (/^image\//.test(type) ? '🖼️ ' : '📎 ') + (filename || type);
-    var local = { id: 'local-' + Date.now() + Math.random(), from: 'user', text: label + (caption ? ' · ' + caption : ''), local: true, at: new Date().toISOString() };
-    state.local.push(local);
-    $('text').value = '';
-    renderMessages(state.view || { messages: [], typing: false });
     var q = 'phone=' + encodeURIComponent(state.phone) + '&name=' + encodeURIComponent($('name').value) +
       '&caption=' + encodeURIComponent(caption) + '&filename=' + encodeURIComponent(filename || '');
-    api('/media?' + q, { method: 'POST', headers: { 'content-type': type, 'x-sandbox-upload': '1' }, body: blob })
-      .then(function (r) {
-        local.id = r.wamid;
-        if (r.status !== 200) showError('The webhook answered ' + (r.status || 'nothing') + ': ' + r.response);
-        poll();
-      })
-      .catch(function (err) {
-        state.local = state.local.filter(function (l) { return l !== local; });
-        state.lastView = '';
-        $('text').value = caption;
-        showError(err.message);
-      });
+    deliver(label + (caption ? ' · ' + caption : ''), caption, '/media?' + q, { method: 'POST', headers: { 'content-type': type, 'x-sandbox-upload': '1' }, body: blob });
   }
 
   // A voice note from the microphone where the browser allows it. Recorded as 16 kHz mono WAV with
