@@ -22,9 +22,11 @@ type Env = Record<string, string | undefined>;
 const PLACEHOLDER = /^(your[_-]|<.*>$|changeme$)/i;
 
 const optionalString = z.string().optional();
-const bool = (dflt: boolean) => z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+/** A true/false setting; undefined when unset (for defaults that depend on other settings). */
+const maybeBool = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
   message: 'must be true or false',
-}).optional().transform((v) => (v === undefined ? dflt : ['true', '1', 'yes', 'on'].includes(v)));
+}).optional().transform((v) => (v === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(v)));
+const bool = (dflt: boolean) => maybeBool.transform((v) => v ?? dflt);
 const int = (dflt: number, min: number, max: number) => z.string().optional().transform((v, ctx) => {
   if (v === undefined) return dflt;
   if (!/^-?\d+$/.test(v.trim())) {
@@ -87,7 +89,7 @@ const schema = z.object({
   WHATSAPP_LEASE_MS: int(60_000, 1000, 3_600_000),
   WHATSAPP_SWEEP_MS: int(2000, 100, 600_000),
   META_DISPLAY_PHONE_NUMBER: z.string().regex(/^\+?[\d\s()-]{7,20}$/, 'must be the business phone number, e.g. +62 812 3456 7890').optional(),
-  DUMMY_CREDIT_PROFILES: z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' }).optional(),
+  DUMMY_CREDIT_PROFILES: maybeBool,
 
   OPENROUTER_API_KEY: optionalString,
   OPENROUTER_URL: httpUrl,
@@ -262,7 +264,7 @@ function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
        * Generated demo credit reports for unknown numbers and new web accounts. Off in production
        * by default: a real customer must never be told a made-up score.
        */
-      dummyProfiles: e.DUMMY_CREDIT_PROFILES === undefined ? !production : ['true', '1', 'yes', 'on'].includes(e.DUMMY_CREDIT_PROFILES),
+      dummyProfiles: e.DUMMY_CREDIT_PROFILES ?? !production,
     },
     openRouter: {
       apiKey: e.OPENROUTER_API_KEY,
