@@ -76,4 +76,18 @@ async function waitReady(url) {
 
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN; };
 
-module.exports = { waitReady, root, META, createDatabase, startProcess, serverEnv, textPayload, sign, pct };
+/**
+ * Deterministic filler pages in the same domain (its words recur in the guide) so retrieval is not
+ * trivially easy: `vocab` words drawn by a seeded generator, 5 blocks of 4 sentences per page.
+ */
+function fillerPages(seed, n, vocab) {
+  let a = seed >>> 0;
+  const rnd = () => { a = (a + 0x6d2b79f5) >>> 0; let t = Math.imul(a ^ (a >>> 15), a | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  const sentence = () => { const len = 8 + Math.floor(rnd() * 10); const w = []; for (let i = 0; i < len; i++) w.push(vocab[Math.floor(rnd() * vocab.length)]); const s = w.join(' '); return `${s[0].toUpperCase()}${s.slice(1)}.`; };
+  return Array.from({ length: n }, (_, p) => ({
+    title: `Lampiran ${seed}.${p + 1}: ketentuan umum produk dan layanan`,
+    blocks: Array.from({ length: 5 }, () => Array.from({ length: 4 }, sentence).join(' ')),
+  }));
+}
+
+module.exports = { fillerPages, waitReady, root, META, createDatabase, startProcess, serverEnv, textPayload, sign, pct };

@@ -13,6 +13,7 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const dist = (p) => require(path.join(root, 'dist', p));
 const { renderPdf } = require(path.join(root, 'scripts/build-knowledge.js'));
+const { fillerPages } = require('./_bench-util');
 const { createKnowledgeBase } = dist('knowledge/knowledge-base.js');
 const { estimateTokens, words } = dist('knowledge/text-analyzer.js');
 const { createAiProcessor } = dist('ai/processor.js');
@@ -28,22 +29,13 @@ const SAMPLE = path.join(root, 'knowledge', 'panduan-kredit-sehat.pdf');
 const FILLER_FILES = 4;
 const FILLER_PAGES = 48;
 
-// Deterministic filler in the same domain (banking words recur) so retrieval is not trivially easy.
-function fillerPages(seed, n) {
-  const vocab = ('bank nasabah rekening tabungan deposito bunga kredit pinjaman cicilan tenor agunan asuransi premi polis ' +
+// Filler words (each bench keeps the list its recorded numbers were measured with).
+const FILLER_VOCAB = ('bank nasabah rekening tabungan deposito bunga kredit pinjaman cicilan tenor agunan asuransi premi polis ' +
     'investasi reksa dana saham obligasi transfer biaya administrasi kartu debit limit transaksi mobile banking aplikasi ' +
     'cabang layanan pelanggan formulir dokumen identitas npwp slip gaji perusahaan karyawan usaha modal kerja laporan ' +
     'keuangan neraca arus kas pajak penghasilan bulanan tahunan jatuh tempo denda pembayaran saldo minimum program promo ' +
     'hadiah poin cashback merchant belanja online keamanan sandi verifikasi data pribadi persetujuan syarat ketentuan ' +
     'nasional regional kantor pusat direksi komisaris rapat anggaran proyek infrastruktur valuta asing kurs rupiah dolar').split(' ');
-  let a = seed >>> 0;
-  const rnd = () => { a = (a + 0x6d2b79f5) >>> 0; let t = Math.imul(a ^ (a >>> 15), a | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-  const sentence = () => { const len = 8 + Math.floor(rnd() * 10); const w = []; for (let i = 0; i < len; i++) w.push(vocab[Math.floor(rnd() * vocab.length)]); const s = w.join(' '); return `${s[0].toUpperCase()}${s.slice(1)}.`; };
-  return Array.from({ length: n }, (_, p) => ({
-    title: `Lampiran ${seed}.${p + 1}: ketentuan umum produk dan layanan`,
-    blocks: Array.from({ length: 5 }, () => Array.from({ length: 4 }, sentence).join(' ')),
-  }));
-}
 
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
@@ -54,7 +46,7 @@ const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
   const kbDir = path.join(dir, 'kb');
   fs.mkdirSync(kbDir);
   fs.copyFileSync(SAMPLE, path.join(kbDir, 'panduan-kredit-sehat.pdf'));
-  for (let f = 1; f <= FILLER_FILES; f++) await renderPdf(fillerPages(f, FILLER_PAGES), path.join(kbDir, `lampiran-${f}.pdf`), `Lampiran ${f}`);
+  for (let f = 1; f <= FILLER_FILES; f++) await renderPdf(fillerPages(f, FILLER_PAGES, FILLER_VOCAB), path.join(kbDir, `lampiran-${f}.pdf`), `Lampiran ${f}`);
 
   // Load: cold (empty cache) vs cached (a new process would see the same cache folder).
   let t0 = process.hrtime.bigint();

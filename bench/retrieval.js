@@ -12,6 +12,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { fillerPages } = require('./_bench-util');
 const root = path.resolve(__dirname, '..');
 const dist = (p) => require(path.join(root, 'dist', p));
 const { renderPdf } = require(path.join(root, 'scripts/build-knowledge.js'));
@@ -31,17 +32,12 @@ const MAX_PROMPT_TOKENS = 1500;
 const FILLER_FILES = 4;
 const FILLER_PAGES = 48;
 
-function fillerPages(seed, n) {
-  const vocab = ('bank nasabah rekening tabungan deposito bunga kredit pinjaman cicilan tenor agunan asuransi premi polis ' +
+// Filler words (each bench keeps the list its recorded numbers were measured with).
+const FILLER_VOCAB = ('bank nasabah rekening tabungan deposito bunga kredit pinjaman cicilan tenor agunan asuransi premi polis ' +
     'investasi reksa dana saham obligasi transfer biaya administrasi kartu debit limit transaksi mobile banking aplikasi ' +
     'cabang layanan pelanggan formulir dokumen identitas npwp slip gaji perusahaan karyawan usaha modal kerja laporan ' +
     'keuangan neraca arus kas pajak penghasilan bulanan tahunan jatuh tempo denda pembayaran saldo minimum program promo ' +
     'hadiah poin cashback merchant belanja online keamanan sandi verifikasi data pribadi persetujuan syarat ketentuan').split(' ');
-  let a = seed >>> 0;
-  const rnd = () => { a = (a + 0x6d2b79f5) >>> 0; let t = Math.imul(a ^ (a >>> 15), a | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-  const sentence = () => { const len = 8 + Math.floor(rnd() * 10); const w = []; for (let i = 0; i < len; i++) w.push(vocab[Math.floor(rnd() * vocab.length)]); const s = w.join(' '); return `${s[0].toUpperCase()}${s.slice(1)}.`; };
-  return Array.from({ length: n }, (_, p) => ({ title: `Lampiran ${seed}.${p + 1}: ketentuan umum produk dan layanan`, blocks: Array.from({ length: 5 }, () => Array.from({ length: 4 }, sentence).join(' ')) }));
-}
 
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
@@ -59,7 +55,7 @@ async function buildCorpus(kbDir) {
   fs.copyFileSync(path.join(root, 'knowledge', GUIDE), path.join(kbDir, GUIDE));
   fs.copyFileSync(path.join(root, 'knowledge', 'synonyms.txt'), path.join(kbDir, 'synonyms.txt'));
   for (const sheet of productSheets()) await renderPdf(sheet.pages, path.join(kbDir, sheet.file), sheet.title);
-  for (let f = 1; f <= FILLER_FILES; f++) await renderPdf(fillerPages(f, FILLER_PAGES), path.join(kbDir, `lampiran-${f}.pdf`), `Lampiran ${f}`);
+  for (let f = 1; f <= FILLER_FILES; f++) await renderPdf(fillerPages(f, FILLER_PAGES, FILLER_VOCAB), path.join(kbDir, `lampiran-${f}.pdf`), `Lampiran ${f}`);
 }
 
 /**
