@@ -167,6 +167,8 @@ function parseMessage(m: Obj, phoneNumberId: string | null, contacts: Obj[], now
     }
     const extras = [describeReferral(m.referral), describeReferredProduct(m.context)].filter(Boolean);
     if (extras.length && type !== 'unsupported') content = `${content}\n${extras.join('\n')}`;
+    // Ad referrals and form answers quote the payload's strings: made storable once, here, for all of them.
+    content = clean(content);
     out.messages.push({
       wamid, phoneNumberId, phone, bsuid, profileName: (str(profile.name) ?? str(profile.username))?.slice(0, LIMITS.profileName) ?? null, type,
       content, startsTurn, timestamp: toDate(m.timestamp) ?? now, raw: cleanDeep(m) as Record<string, unknown>, ...(replaces ? { replaces } : {}),

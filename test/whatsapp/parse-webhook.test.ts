@@ -33,6 +33,17 @@ describe('parseWebhook', () => {
     });
   });
 
+  test('when an ad referral or a Flow answer holds a NUL character, then the content is storable (found by the webhook fuzz test)', () => {
+    const value = (message: Record<string, unknown>) => ({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: {
+      messaging_product: 'whatsapp', metadata: { phone_number_id: '106540352242922' }, contacts: [{ wa_id: '16505551234', profile: { name: 'N' } }],
+      messages: [{ from: '16505551234', id: `wamid.nul${Math.random()}`, timestamp: '1750275992', ...message }] } }] }] });
+    const [ad] = parseWebhook(value({ type: 'text', text: { body: 'info?' }, referral: { source_url: 'a\u0000b', source_type: 'ad', headline: 'x\u0000y' } })).messages;
+    expect(ad.content).toBe('info?\n[the customer came from an ad: headline "xy", source ad, link ab]');
+    const [flow] = parseWebhook(value({ type: 'interactive', interactive: { type: 'nfm_reply', nfm_reply: { response_json: JSON.stringify({ 'na\u0000me': 'Bu\u0000di' }) } } })).messages;
+    expect(flow.content).not.toContain('\u0000');
+    expect(flow.content).toContain('Budi');
+  });
+
   test('when media, location, contacts, order, buttons and lists arrive, then the AI gets a short description keeping captions', () => {
     const content = (s: string) => parseWebhook(bySource(s)).messages[0].content;
     expect(content('doc/image.md#2')).toMatch(/^\[image(: .+)?\]$/);
