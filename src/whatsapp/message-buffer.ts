@@ -63,6 +63,7 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
          ), ins AS (
            INSERT INTO whatsapp_inbound (wamid, conversation_key, type, content, starts_turn, sent_at, message)
            SELECT wamid, conversation_key, type, content, starts_turn::boolean, sent_at::timestamptz, message::jsonb FROM incoming
+           ORDER BY wamid -- concurrent groups sharing re-delivered wamids wait on them in one order: no deadlock
            ON CONFLICT (wamid) DO NOTHING
            RETURNING conversation_key, starts_turn
          ), touched AS (
