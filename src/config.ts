@@ -99,6 +99,7 @@ const schema = z.object({
   OPENROUTER_TIMEOUT_MS: int(30_000, 100, 600_000),
   OPENROUTER_MAX_RETRY_MS: int(45_000, 0, 600_000),
   APP_NAME: z.string().optional().default('AI Chat WhatsApp'),
+  APP_DEFAULT_LANGUAGE: z.enum(['id', 'en'], { message: 'must be id or en' }).optional().default('id'),
 
   // Voice notes, photos and documents customers send on WhatsApp.
   OPENROUTER_AUDIO_MODEL: z.string().optional().default('google/gemini-3.1-flash-lite'),
@@ -236,6 +237,8 @@ function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
     log: { level: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'), format: e.LOG_FORMAT ?? (production ? 'json' : 'pretty') },
     trustProxy: e.TRUST_PROXY,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    /** Pages and fixed texts when neither the browser nor the person's messages say otherwise. */
+    defaultLanguage: e.APP_DEFAULT_LANGUAGE,
     adminToken: e.ADMIN_TOKEN,
     database: {
       url: e.DATABASE_URL,
