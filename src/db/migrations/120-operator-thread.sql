@@ -13,7 +13,12 @@ CREATE TABLE conversation_summaries (
   last_message_id bigint NOT NULL,                 -- the person's latest history row (highest id)
   last_message_at timestamptz NOT NULL             -- its created_at: the inbox's order and "last message at"
 );
-CREATE INDEX conversation_summaries_last_idx ON conversation_summaries (last_message_at DESC);
+CREATE INDEX conversation_summaries_last_idx ON conversation_summaries (last_message_at DESC, last_message_id DESC);
+
+-- The unread counts beside each listed conversation read role and time from the index alone (the
+-- same key as the index it replaces, which the history reads keep using).
+CREATE INDEX conversation_messages_user_inbox_idx ON conversation_messages (user_id, id DESC) INCLUDE (role, created_at);
+DROP INDEX conversation_messages_user_idx;
 
 INSERT INTO conversation_summaries (user_id, last_message_id, last_message_at)
 SELECT DISTINCT ON (user_id) user_id, id, created_at FROM conversation_messages ORDER BY user_id, id DESC;
