@@ -98,6 +98,8 @@ const schema = z.object({
   OPENROUTER_FALLBACK_MODELS: z.string().optional(),
   OPENROUTER_TIMEOUT_MS: int(30_000, 100, 600_000),
   OPENROUTER_MAX_RETRY_MS: int(45_000, 0, 600_000),
+  // The model may hand a turn to a person (a dispute, fraud, a complaint) through a tool call.
+  OPENROUTER_HANDOFF_TOOL: bool(true),
   APP_NAME: z.string().optional().default('AI Chat WhatsApp'),
   APP_DEFAULT_LANGUAGE: z.enum(['id', 'en'], { message: 'must be id or en' }).optional().default('id'),
 
@@ -282,6 +284,8 @@ function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
       audioModel: e.OPENROUTER_AUDIO_MODEL,
       /** Looks at photos; the main model unless set. */
       visionModel: e.OPENROUTER_VISION_MODEL ?? e.OPENROUTER_MODEL,
+      /** Offer the model the handoff_to_human tool (models without tool support are asked without it). */
+      handoffTool: e.OPENROUTER_HANDOFF_TOOL,
     },
     media: {
       maxBytes: { audio: e.WHATSAPP_MEDIA_MAX_AUDIO_MB * MB, image: e.WHATSAPP_MEDIA_MAX_IMAGE_MB * MB, document: e.WHATSAPP_MEDIA_MAX_DOCUMENT_MB * MB,

@@ -1,9 +1,12 @@
 // OpenRouter chat completions: a timeout on every call, retries with backoff on 408/429/5xx and
 // network errors within a bounded total time, OpenRouter's `models` fallback list, and a model
-// that OpenRouter reports as unknown dropped (logged once) so the fallbacks answer instead.
+// that OpenRouter reports as unknown dropped (logged once) so the fallbacks answer instead. Tools
+// (the handoff signal) are offered when asked; a model without tool support is asked again without
+// them and remembered for a while, so the person still gets one answer.
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../metrics/metrics';
 import type { RichChatMessage as ChatMessage } from './content-parts';
+import type { ToolCall, ToolSpec } from './handoff-tool';
 
 export interface OpenRouterOptions {
   url: string;
@@ -22,10 +25,14 @@ export interface OpenRouterOptions {
   /** First backoff step; doubles per attempt (with jitter), capped at 8 s. */
   retryBaseMs?: number;
   metrics?: Pick<Metrics, 'openRouterCalls' | 'modelLatency' | 'tokens'>;
+  /** How long a model that refused tools is asked without them (default 30 minutes). */
+  noToolsForMs?: number;
 }
 
 export interface Completion {
   text: string; model: string; promptTokens: number | null; completionTokens: number | null; latencyMs: number; attempts: number;
+  /** Calls of offered tools the model made (its text may then be empty). */
+  toolCalls?: ToolCall[];
 }
 
 export class OpenRouterError extends Error {
@@ -38,15 +45,23 @@ export class OpenRouterError extends Error {
 /** The last refusal because no provider of the chosen models accepts the data policy (null after a success). */
 export interface DataPolicyRefusal { at: string; models: string[]; message: string; setting: string }
 
+export interface CompleteOptions {
+  temperature?: number; maxTokens?: number; model?: string;
+  /** Offered to the model; dropped for models (or model lists) that answered they cannot use tools. */
+  tools?: ToolSpec[];
+}
+
 export interface OpenRouterClient {
   /** `model`: ask this model only (audio, vision), instead of OPENROUTER_MODEL and its fallbacks. */
-  complete(messages: ChatMessage[], opts?: { temperature?: number; maxTokens?: number; model?: string }): Promise<Completion>;
+  complete(messages: ChatMessage[], opts?: CompleteOptions): Promise<Completion>;
   /** What the status endpoint shows about the data policy. */
   dataPolicy?(): { dataCollection: 'deny' | 'allow'; lastRefusal: DataPolicyRefusal | null };
 }
 
 /** OpenRouter: 404 "No endpoints found matching your data policy (…)": the models exist, none may see this prompt. */
 const DATA_POLICY = /matching your data policy|data policy/i;
+/** 404 "No endpoints found that support tool use" (or the tool_choice value); some providers answer 400 instead. */
+const NO_TOOLS = /support tool use|tool_choice|(does not|doesn't|not) support (tools|tool calling|function calling)/i;
 const UNKNOWN_MODEL = /not a valid model|no endpoints found|model .*not found|unknown model|model .*does not exist/i;
 
 export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
@@ -56,6 +71,8 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
   const dataCollection = o.dataCollection ?? 'allow';
   let lastRefusal: DataPolicyRefusal | null = null;
   const lastModelReported = new Set<string>();
+  const noTools = new Map<string, number>(); // model list → until when tools are not offered to it
+  const noToolsForMs = o.noToolsForMs ?? 30 * 60_000;
 
   const modelList = () => [o.model, ...o.fallbackModels].filter((m, i, all) => !gone.has(m) && all.indexOf(m) === i);
 
@@ -69,10 +86,12 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
     if (usage?.completion_tokens) m.tokens.inc({ kind: 'completion', model }, usage.completion_tokens);
   }
 
-  async function attempt(messages: ChatMessage[], models: string[], timeoutMs: number, opts: { temperature?: number; maxTokens?: number }) {
+  async function attempt(messages: ChatMessage[], models: string[], timeoutMs: number, opts: CompleteOptions, tools: ToolSpec[] | null) {
     const body: Record<string, unknown> = {
       model: models[0], messages, temperature: opts.temperature ?? 0.3, max_tokens: opts.maxTokens ?? 700,
     };
+    // No tool_choice: "auto" is the default, and some providers refuse an explicit value.
+    if (tools) body.tools = tools;
     if (models.length > 1) body.models = models;
     if (dataCollection === 'deny') body.provider = { data_collection: 'deny' };
     const res = await fetch(o.url, {
@@ -87,7 +106,7 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
       signal: AbortSignal.timeout(timeoutMs),
     });
     const raw = await res.text();
-    let json: { error?: { code?: number; message?: string }; model?: string; choices?: { finish_reason?: string; message?: { content?: string | null } }[]; usage?: { prompt_tokens?: number; completion_tokens?: number } } = {};
+    let json: { error?: { code?: number; message?: string }; model?: string; choices?: { finish_reason?: string; message?: { content?: string | null; tool_calls?: { function?: { name?: string; arguments?: string } }[] } }[]; usage?: { prompt_tokens?: number; completion_tokens?: number } } = {};
     try { json = JSON.parse(raw); } catch { /* non-JSON error page */ }
     return { res, json, raw };
   }
@@ -103,25 +122,35 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
         const models = opts.model ? [opts.model] : modelList();
         if (!models.length) throw new OpenRouterError('no usable model left (all unknown to OpenRouter)', 404, attempts, false);
         attempts++;
+        const modelsKey = models.join(',');
+        const tools = opts.tools?.length && !((noTools.get(modelsKey) ?? 0) > Date.now()) ? opts.tools : null;
         const timeoutMs = Math.max(100, Math.min(o.timeoutMs, deadline - Date.now()));
         let retryAfterMs: number | null = null;
         try {
           const callStarted = Date.now();
-          const { res, json, raw } = await attempt(messages, models, timeoutMs, opts);
+          const { res, json, raw } = await attempt(messages, models, timeoutMs, opts, tools);
           const status = res.ok && json.error ? Number(json.error.code ?? 500) : res.status;
           observe(status >= 200 && status < 300 ? 'ok' : String(status), json.model ?? models[0], callStarted, json.usage);
           const message = json.error?.message ?? (res.ok ? '' : raw.slice(0, 200));
           if (status >= 200 && status < 300) {
             const choice = json.choices?.[0];
-            const text = choice?.message?.content?.trim();
-            if (text && choice?.finish_reason !== 'error') {
+            const text = choice?.message?.content?.trim() ?? '';
+            const toolCalls = offeredCalls(choice?.message?.tool_calls, tools);
+            if ((text || toolCalls.length) && choice?.finish_reason !== 'error') {
               if (lastRefusal) { lastRefusal = null; await o.onDataPolicyRefusal?.(null); }
               return {
                 text, model: json.model ?? models[0], attempts, latencyMs: Date.now() - started,
                 promptTokens: json.usage?.prompt_tokens ?? null, completionTokens: json.usage?.completion_tokens ?? null,
+                ...(toolCalls.length ? { toolCalls } : {}),
               };
             }
             lastError = new OpenRouterError('empty answer from the model', 200, attempts, true);
+          } else if (tools && (status === 400 || status === 404) && NO_TOOLS.test(message)) {
+            // Not an unknown model ("No endpoints found …" matches that test too): the same turn again, without tools.
+            noTools.set(modelsKey, Date.now() + noToolsForMs);
+            log.warn({ models, status, message, forMinutes: Math.round(noToolsForMs / 60_000) },
+              `OpenRouter has no endpoint for ${modelsKey} that supports tool use: asking without the handoff tool (the model cannot flag a turn for a person; the customer's own request for one still works)`);
+            continue;
           } else if (status === 404 && DATA_POLICY.test(message)) {
             // Not a retired model: dropping it would only hide the cause. Logged once until an answer succeeds.
             if (!lastRefusal) {
@@ -172,4 +201,11 @@ export function createOpenRouterClient(o: OpenRouterOptions): OpenRouterClient {
       }
     },
   };
+}
+
+/** The calls of tools that were offered; anything else the model invented is ignored. */
+function offeredCalls(raw: { function?: { name?: string; arguments?: string } }[] | undefined, tools: ToolSpec[] | null): ToolCall[] {
+  if (!tools || !Array.isArray(raw)) return [];
+  const names = new Set(tools.map((t) => t.function.name));
+  return raw.flatMap((c) => (c?.function?.name && names.has(c.function.name) ? [{ name: c.function.name, arguments: String(c.function.arguments ?? '') }] : []));
 }

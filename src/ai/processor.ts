@@ -1,7 +1,8 @@
 // One AI turn, used by both channels: retrieve guide passages for the question, read the
 // requester's own credit data, build the prompt within its budgets, ask OpenRouter (or answer
 // offline without a key). The user always gets a reply: a polite busy message when the model
-// cannot answer, never silence.
+// cannot answer, never silence. The model is offered a handoff tool: calling it (not any wording
+// of its reply) marks the turn for a person, and the channel hands the conversation over.
 import type { Config } from '../config';
 import type { CreditRepository } from '../credit/credit-repository';
 import { loadCreditContext } from '../credit/credit-summary';
@@ -16,6 +17,8 @@ import { createOfflineResponder } from './offline-responder';
 import { createOpenRouterClient, type OpenRouterClient, type OpenRouterOptions } from './openrouter-client';
 import { BUSY_MESSAGE, LIMIT_TEXT, buildChatMessages, trimHistory, userTurn } from './prompts';
 import { createSlots, withImages } from './vision';
+import { HANDOFF_TOOL, handoffFromCalls } from './handoff-tool';
+import { HANDOFF_TEXTS } from '../operator/handoff-texts';
 import type { AiResponder, AiTurnInput, AiTurnResult } from './types';
 import { minimiseName, minimiseText } from './minimise';
 import type { AiUsage } from './usage-limits';
@@ -107,12 +110,17 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
         history: trimHistory(input.history, config.historyMaxTokens).map((m) => ({ ...m, text: minimiseText(m.text) })),
         messages: input.messages.map(minimiseText),
       });
+      const tools = or.handoffTool === false ? {} : { tools: [HANDOFF_TOOL] };
       try {
         // Photos go with the user turn as image parts, to the vision model (OPENROUTER_VISION_MODEL).
         const c = input.images?.length
-          ? await visionSlot(() => client.complete(withImages(messages, input.images!), or.visionModel && or.visionModel !== or.model ? { model: or.visionModel } : {}))
-          : await client.complete(messages);
-        return done({ text: c.text, kind: 'ai', model: c.model, promptTokens: c.promptTokens, completionTokens: c.completionTokens });
+          ? await visionSlot(() => client.complete(withImages(messages, input.images!), { ...tools, ...(or.visionModel && or.visionModel !== or.model ? { model: or.visionModel } : {}) }))
+          : await client.complete(messages, tools);
+        const handoff = handoffFromCalls(c.toolCalls);
+        if (handoff) log.info({ userId: input.userId, channel: input.channel, reason: handoff.reason }, `🙋 The model flagged the turn of user ${input.userId} for a person`);
+        // A call without words: the customer still hears that a person will reply.
+        const text = c.text || HANDOFF_TEXTS[lang].escalated;
+        return done({ text, kind: 'ai', model: c.model, promptTokens: c.promptTokens, completionTokens: c.completionTokens, ...(handoff ? { handoff } : {}) });
       } catch (err) {
         log.error({ userId: input.userId, channel: input.channel, err: { message: (err as Error).message },
           attempts: (err as { attempts?: number }).attempts, latencyMs: Date.now() - started },

@@ -75,20 +75,23 @@ export function createOperatorRepository(deps: { db: Database }) {
     async inbox(filter: { state?: HandoffState; q?: string; limit: number }): Promise<InboxRow[]> {
       const q = filter.q?.trim() ? filter.q.trim() : null;
       const digits = q ? q.replace(/\D/g, '') : '';
-      return (await db.query<InboxRow>(`WITH last AS (
-          SELECT DISTINCT ON (user_id) user_id, channel, role, content, created_at FROM conversation_messages ORDER BY user_id, id DESC)
+      // One row per person from conversation_summaries (kept by triggers), newest first through its
+      // index: a poll reads the listed conversations, not every message. Unread counts stop at 100.
+      return (await db.query<InboxRow>(`
         SELECT l.user_id, u.display_name, COALESCE(u.phone, c.wa_recipient) AS phone, l.channel, l.role, l.content, l.created_at,
                c.state, c.operator, c.wa_recipient,
-               (SELECT count(*)::int FROM conversation_messages m WHERE m.user_id = l.user_id AND m.role = 'user'
-                  AND m.created_at > COALESCE(c.last_read_at, '-infinity'::timestamptz)) AS unread
-          FROM last l LEFT JOIN users u ON u.id = l.user_id LEFT JOIN operator_conversations c ON c.user_id = l.user_id
+               (SELECT count(*)::int FROM (SELECT m.role, m.created_at FROM conversation_messages m WHERE m.user_id = l.user_id ORDER BY m.id DESC LIMIT 100) r
+                 WHERE r.role = 'user' AND r.created_at > COALESCE(c.last_read_at, '-infinity'::timestamptz)) AS unread
+          FROM conversation_summaries s JOIN conversation_messages l ON l.id = s.last_message_id
+          LEFT JOIN users u ON u.id = s.user_id LEFT JOIN operator_conversations c ON c.user_id = s.user_id
          WHERE ($1::text IS NULL OR COALESCE(c.state, 'ai') = $1)
-           AND ($2::text IS NULL OR l.user_id ILIKE '%' || $2 || '%' OR u.display_name ILIKE '%' || $2 || '%'
+           AND ($2::text IS NULL OR s.user_id ILIKE '%' || $2 || '%' OR u.display_name ILIKE '%' || $2 || '%'
                 OR ($3 <> '' AND COALESCE(u.phone, c.wa_recipient, '') LIKE '%' || $3 || '%'))
-         ORDER BY l.created_at DESC LIMIT $4`, [filter.state ?? null, q, digits, filter.limit])).rows;
+         ORDER BY s.last_message_at DESC, s.last_message_id DESC LIMIT $4`, [filter.state ?? null, q, digits, filter.limit])).rows;
     },
-    messages: async (userId: string, limit = 300) => (await db.query<{ id: number; role: 'user' | 'assistant' | 'operator'; channel: 'whatsapp' | 'web'; content: string; created_at: Date; operator: string | null }>(
-      'SELECT id, role, channel, content, created_at, operator FROM conversation_messages WHERE user_id = $1 ORDER BY id DESC LIMIT $2', [userId, limit])).rows.reverse(),
+    messages: async (userId: string, limit = 300) => (await db.query<{ id: number; role: 'user' | 'assistant' | 'operator'; channel: 'whatsapp' | 'web'; content: string; created_at: Date;
+      operator: string | null; sources: { file: string; page: number }[] | null; batch_id: number | null }>(
+      'SELECT id, role, channel, content, created_at, operator, sources, batch_id FROM conversation_messages WHERE user_id = $1 ORDER BY id DESC LIMIT $2', [userId, limit])).rows.reverse(),
     /** Delivery of operator replies: the best status Meta reported for their parts. */
     async operatorDelivery(userId: string): Promise<Map<number, { status: string; error: string | null }>> {
       const r = await db.query<{ history_id: number; status: string | null; error: string | null; mstatus: string }>(`
@@ -101,18 +104,13 @@ export function createOperatorRepository(deps: { db: Database }) {
       const reason = failed.rows[0]?.error_title ?? null;
       return new Map(r.rows.map((x) => [Number(x.history_id), { status: x.status ?? (x.mstatus === 'sent' ? 'sent' : x.mstatus), error: x.status === 'failed' ? reason : x.error }]));
     },
-    /**
-     * The AI's WhatsApp replies to this recipient: when each batch finished (its history row is
-     * written by the same statement), Meta's best status for its parts and the knowledge pages used.
-     */
-    aiReplies: async (recipient: string) => (await db.query<{ finished_at: Date; sources: { file: string; page: number }[] | null; status: string | null; error: string | null }>(`
-      SELECT b.finished_at, b.reply_meta->'sources' AS sources,
+    /** WhatsApp batches that sent AI replies (their history rows name them): Meta's best status for their parts and the knowledge pages used. */
+    aiReplies: async (batchIds: number[]) => (await db.query<{ id: number; sources: { file: string; page: number }[] | null; status: string | null; error: string | null }>(`
+      SELECT b.id, b.reply_meta->'sources' AS sources,
              (SELECT s.status FROM whatsapp_statuses s WHERE s.wamid = ANY(b.graph_message_ids)
                ORDER BY CASE s.status WHEN 'failed' THEN 4 WHEN 'read' THEN 3 WHEN 'delivered' THEN 2 ELSE 1 END DESC LIMIT 1) AS status,
              (SELECT s.error_title FROM whatsapp_statuses s WHERE s.wamid = ANY(b.graph_message_ids) AND s.status = 'failed' LIMIT 1) AS error
-        FROM whatsapp_batches b JOIN whatsapp_conversations c ON c.conversation_key = b.conversation_key
-       WHERE c.recipient = $1 AND b.status = 'sent' AND b.finished_at IS NOT NULL AND cardinality(b.graph_message_ids) > 0
-       ORDER BY b.id DESC LIMIT 300`, [recipient])).rows,
+        FROM whatsapp_batches b WHERE b.id = ANY($1::bigint[])`, [batchIds])).rows,
     lastUserMessage: (userId: string) => one<{ channel: 'whatsapp' | 'web'; created_at: Date }>(
       "SELECT channel, created_at FROM conversation_messages WHERE user_id = $1 AND role = 'user' ORDER BY id DESC LIMIT 1", [userId]),
     async isOptedOutRecipient(recipient: string): Promise<boolean> {

@@ -173,12 +173,13 @@ export function createOperatorService(deps: OperatorServiceDeps) {
 
   async function thread(userId: string) {
     const { user, row } = await requireKnown(userId);
+    const listed = repo.messages(userId);
     const [messages, delivery, actions, credit, replies] = await Promise.all([
-      repo.messages(userId), repo.operatorDelivery(userId), repo.actions(userId),
+      listed, repo.operatorDelivery(userId), repo.actions(userId),
       loadCreditContext({ credit: deps.credit, logger: deps.logger }, userId, 'en'),
-      row?.wa_recipient ? repo.aiReplies(row.wa_recipient) : Promise.resolve([]),
+      listed.then((ms) => repo.aiReplies(ms.flatMap((m) => (m.batch_id ? [Number(m.batch_id)] : [])))),
     ]);
-    const aiInfo = matchReplies(messages, replies);
+    const aiInfo = new Map(replies.map((r) => [Number(r.id), r]));
     await repo.markRead(userId, now());
     const last = messages[messages.length - 1];
     return {
@@ -190,7 +191,7 @@ export function createOperatorService(deps: OperatorServiceDeps) {
       messages: messages.map((m) => ({
         id: Number(m.id), role: m.role, channel: m.channel, text: m.content, at: m.created_at,
         ...(m.role === 'operator' ? { operator: m.operator, ...(delivery.get(Number(m.id)) ?? {}) } : {}),
-        ...(aiInfo.get(Number(m.id)) ?? {}),
+        ...(m.role === 'assistant' ? aiReplyInfo(m, aiInfo.get(Number(m.batch_id))) : {}),
       })),
       actions: actions.map((a) => ({ actor: a.actor, action: a.action, detail: a.detail, at: a.created_at })),
     };
@@ -228,27 +229,18 @@ export function createOperatorService(deps: OperatorServiceDeps) {
 
 export type OperatorService = ReturnType<typeof createOperatorService>;
 
+type Sources = { file: string; page: number }[];
+
 /**
- * An AI reply on WhatsApp is written to the history by the statement that closes its batch, so
- * the batch that finished closest after the history row is its batch (within a few seconds).
+ * What the thread shows beside an AI reply: the knowledge pages it used (recorded with a web reply;
+ * in its batch for WhatsApp) and, on WhatsApp, Meta's ticks for the batch that sent it.
  */
-function matchReplies(messages: { id: number; role: string; channel: string; created_at: Date }[],
-  replies: { finished_at: Date; sources: { file: string; page: number }[] | null; status: string | null; error: string | null }[]) {
-  const out = new Map<number, { status: string; error?: string; sources?: { file: string; page: number }[] }>();
-  const free = [...replies];
-  for (const m of messages) {
-    if (m.role !== 'assistant' || m.channel !== 'whatsapp') continue;
-    const at = new Date(m.created_at).getTime();
-    let best = -1;
-    free.forEach((r, i) => {
-      const d = new Date(r.finished_at).getTime() - at;
-      if (d >= -1000 && d <= 10_000 && (best < 0 || Math.abs(d) < Math.abs(new Date(free[best].finished_at).getTime() - at))) best = i;
-    });
-    if (best < 0) continue;
-    const r = free.splice(best, 1)[0];
-    out.set(Number(m.id), { status: r.status ?? 'sent', ...(r.error ? { error: r.error } : {}), ...(r.sources?.length ? { sources: r.sources } : {}) });
-  }
-  return out;
+function aiReplyInfo(m: { sources: Sources | null }, batch?: { sources: Sources | null; status: string | null; error: string | null }) {
+  const sources = m.sources?.length ? m.sources : batch?.sources?.length ? batch.sources : null;
+  return {
+    ...(batch ? { status: batch.status ?? 'sent', ...(batch.error ? { error: batch.error } : {}) } : {}),
+    ...(sources ? { sources } : {}),
+  };
 }
 
 function phoneOf(userId: string): string | null {

@@ -29,6 +29,8 @@ export const PERSONAL_DATA_TABLES: PersonalDataTable[] = [
   { table: 'usertradelinedata', person: 't.user_id = ANY(s.ids)', holds: 'credit accounts' },
   { table: 'usercreditinsights', person: 't.user_id = ANY(s.ids)', holds: 'credit score and totals' },
   { table: 'conversation_messages', person: 't.user_id = ANY(s.ids)', retention: { column: 'created_at' }, holds: 'conversation history (questions and answers)' },
+  // Kept by triggers on conversation_messages (a person's row goes with their last message); listed so erasure says so.
+  { table: 'conversation_summaries', person: 't.user_id = ANY(s.ids)', holds: 'each person\'s latest message id and time (operator inbox)' },
   {
     table: 'whatsapp_inbound', person: "t.conversation_key = ANY(s.ids) OR t.message->>'from' = ANY(s.phones)",
     retention: { column: 'received_at' }, holds: 'raw inbound WhatsApp messages (phone, name, text)',

@@ -81,7 +81,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       const repliedAt = now();
       await db.transaction(async (tx) => {
         await history.append(user.id, 'web', 'user', text, askedAt, tx);
-        await history.append(user.id, 'web', 'assistant', result.text, repliedAt, tx);
+        await history.append(user.id, 'web', 'assistant', result.text, repliedAt, tx, result.sources);
       });
       // The processor logs "🤖 AI response generated in …"; this only marks the web side.
       logger.debug({ userId: user.id, latencyMs: result.latencyMs, kind: result.kind }, 'web chat turn stored');

@@ -30,8 +30,9 @@ const SQL = `WITH v0 AS (
       reply_meta = COALESCE(v.meta, wb.reply_meta)
     FROM v WHERE wb.id = v.id
   ), h AS (
-    INSERT INTO conversation_messages (user_id, channel, role, content, created_at)
-    SELECT h.user_id, 'whatsapp', h.role, h.content, h.at
+    -- An AI reply row names its batch, so the operator console shows that batch's delivery ticks.
+    INSERT INTO conversation_messages (user_id, channel, role, content, created_at, batch_id)
+    SELECT h.user_id, 'whatsapp', h.role, h.content, h.at, CASE WHEN h.role = 'assistant' THEN (SELECT v.id FROM v WHERE v.key = h.key LIMIT 1) END
     FROM jsonb_to_recordset($2::jsonb) AS h(key text, user_id text, role text, content text, at timestamptz, i int)
     WHERE h.key IN (SELECT key FROM v) ORDER BY h.i
   )

@@ -1,6 +1,7 @@
 import { createOpenRouterClient, OpenRouterError } from '../../src/ai/openrouter-client';
 import { captureLogs } from '../helpers/test-app';
-import { completion, errorResponse, startFakeOpenRouter, type FakeOpenRouter } from '../helpers/fake-openrouter-server';
+import { completion, errorResponse, startFakeOpenRouter, toolCallCompletion, type FakeOpenRouter } from '../helpers/fake-openrouter-server';
+import { HANDOFF_TOOL } from '../../src/ai/handoff-tool';
 
 const messages = [{ role: 'system' as const, content: 'rules' }, { role: 'user' as const, content: 'halo' }];
 
@@ -89,6 +90,44 @@ describe('OpenRouter client against a fake OpenRouter', () => {
     await c.complete(messages);
     expect(fake.requests[1].body).toMatchObject({ model: 'openai/gpt-4o-mini', models: ['openai/gpt-4o-mini', 'openrouter/free'] });
     expect(logs.text()).toMatch(/old\/retired:free.*OPENROUTER_FALLBACK_MODELS/);
+  });
+
+  test('when tools are offered and the model calls one without words, then the call is returned (not retried as an empty answer) and unknown calls are ignored', async () => {
+    fake.script(toolCallCompletion('handoff_to_human', { reason: 'fraud' }));
+    const { c } = client();
+    const r = await c.complete(messages, { tools: [HANDOFF_TOOL] });
+    expect(r).toMatchObject({ text: '', toolCalls: [{ name: 'handoff_to_human', arguments: '{"reason":"fraud"}' }], attempts: 1 });
+    expect(fake.requests[0].body.tools).toEqual([HANDOFF_TOOL]);
+    expect(fake.requests[0].body.tool_choice).toBeUndefined();
+    fake.script(toolCallCompletion('delete_everything', {}, 'Baik.'));
+    const other = await c.complete(messages, { tools: [HANDOFF_TOOL] });
+    expect(other.text).toBe('Baik.');
+    expect(other.toolCalls).toBeUndefined();
+  });
+
+  test('when no endpoint of the models supports tool use, then the same turn is asked once more without tools, the model is not dropped, and later turns skip the tools', async () => {
+    fake.noToolModels.add('google/gemini-2.0-flash-exp:free');
+    const { c, logs } = client();
+    const first = await c.complete(messages, { tools: [HANDOFF_TOOL] });
+    expect(first).toMatchObject({ text: fake.defaultText, attempts: 2 });
+    const second = await c.complete(messages, { tools: [HANDOFF_TOOL] });
+    expect(second.text).toBe(fake.defaultText);
+    expect(fake.requests.map((r) => [r.body.model, Boolean(r.body.tools)])).toEqual([
+      ['google/gemini-2.0-flash-exp:free', true], ['google/gemini-2.0-flash-exp:free', false], ['google/gemini-2.0-flash-exp:free', false]]);
+    expect(logs.text()).toMatch(/no endpoint for .* that supports tool use/);
+    expect(logs.text()).not.toMatch(/does not know the model/);
+  });
+
+  test('when a model refused tools a while ago, then tools are offered to it again after the remembered time', async () => {
+    fake.noToolModels.add('google/gemini-2.0-flash-exp:free');
+    const { c } = client({ noToolsForMs: 1 });
+    await c.complete(messages, { tools: [HANDOFF_TOOL] });
+    await new Promise((r) => setTimeout(r, 5));
+    fake.noToolModels.clear();
+    fake.script(toolCallCompletion('handoff_to_human', { reason: 'dispute' }, 'Petugas kami akan membantu.'));
+    const r = await c.complete(messages, { tools: [HANDOFF_TOOL] });
+    expect(r.toolCalls).toHaveLength(1);
+    expect(fake.requests.map((q) => Boolean(q.body.tools))).toEqual([true, false, true]);
   });
 
   test('when OpenRouter cannot be reached at all, then the client gives up with a network error', async () => {

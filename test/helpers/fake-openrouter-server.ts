@@ -26,6 +26,8 @@ export interface FakeOpenRouter {
   reset(): void;
   /** Model ids answered with OpenRouter's "not a valid model ID" 400 when sent in `model` or `models`. */
   unknownModels: Set<string>;
+  /** Model ids without tool support: a request offering `tools` gets OpenRouter's 404 "No endpoints found that support tool use". */
+  noToolModels: Set<string>;
   /** Text of the default 200 answer. */
   defaultText: string;
   /** When set, answers every unscripted call (e.g. `echoPrompt`, the model repeating its whole prompt). */
@@ -44,6 +46,21 @@ export function completion(text: string, model = 'openrouter/free', usage = { pr
   };
 }
 
+/** The model calls a function (OpenAI/OpenRouter format), with or without words of its own. */
+export function toolCallCompletion(name: string, args: Record<string, unknown>, text: string | null = null, model = 'openrouter/free'): ScriptedResponse {
+  return {
+    status: 200,
+    body: {
+      id: 'gen-tool', object: 'chat.completion', created: 1, model,
+      choices: [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: text,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name, arguments: JSON.stringify(args) } }] } }],
+      usage: { prompt_tokens: 300, completion_tokens: 20, total_tokens: 320 },
+    },
+  };
+}
+
+export const NO_TOOL_USE = 'No endpoints found that support tool use. To learn more about provider routing, visit: https://openrouter.ai/docs/guides/routing/provider-selection';
+
 export const errorResponse = (status: number, message: string, headers?: Record<string, string>): ScriptedResponse =>
   ({ status, body: { error: { code: status, message } }, headers });
 
@@ -51,7 +68,7 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
   const queue: ScriptedResponse[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const fake: Omit<FakeOpenRouter, 'url' | 'close'> = {
-    requests: [], unknownModels: new Set(), defaultText: 'Halo! Ini jawaban dari AI admin.',
+    requests: [], unknownModels: new Set(), noToolModels: new Set(), defaultText: 'Halo! Ini jawaban dari AI admin.',
     script: (...r) => { queue.push(...r); },
     reset: () => { queue.length = 0; fake.requests.length = 0; },
   };
@@ -67,7 +84,9 @@ export async function startFakeOpenRouter(): Promise<FakeOpenRouter> {
       fake.requests.push({ headers: req.headers, body });
       let r: ScriptedResponse;
       const unknown = [body.model, ...(body.models ?? [])].find((m) => m && fake.unknownModels.has(m));
+      const toolless = Array.isArray(body.tools) && [body.model, ...(body.models ?? [])].some((m) => m && fake.noToolModels.has(m));
       if (unknown) r = errorResponse(400, `${unknown} is not a valid model ID`);
+      else if (toolless) r = errorResponse(404, NO_TOOL_USE);
       else r = queue.shift() ?? fake.responder?.(body) ?? completion(fake.defaultText, body.models?.[0] ?? body.model ?? 'openrouter/free');
       const send = () => {
         if (res.destroyed) return;

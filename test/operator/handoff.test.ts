@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createWhatsAppTestApp, recordingAi, sleep, type WhatsAppTestApp } from '../helpers/whatsapp-test-app';
 import { statusUpdate, textPayload, webhookPayload } from '../helpers/whatsapp-payloads';
 import { startFakeReceiver, type FakeReceiver } from '../helpers/fake-webhook-receiver';
+import { demoSignIn } from '../helpers/web-session';
 
 const TOKEN = 'operator-test-token';
 let t: WhatsAppTestApp;
@@ -219,5 +220,29 @@ describe('human handoff on WhatsApp', () => {
     const found = (await api().get('/api/operator/conversations?q=0000005').expect(200)).body.conversations;
     expect(found.map((c: { userId: string }) => c.userId)).toEqual(['whatsapp_6281400000005']);
     await api().get('/api/operator/conversations?state=bogus').expect(400);
+  });
+
+  it('when two AI replies to one number follow each other quickly, then each shows the ticks of the batch that sent it', async () => {
+    const phone = '6281400000010';
+    const user = `whatsapp_${phone}`;
+    await say(phone, 'pertanyaan pertama');
+    await say(phone, 'pertanyaan kedua');
+    const [first, second] = t.graph.sent().filter((c) => c.to === phone).map((c) => c.messageId!);
+    await t.post(webhookPayload({ statuses: [statusUpdate({ id: first, status: 'read', recipient: phone }), statusUpdate({ id: second, status: 'delivered', recipient: phone })] })).expect(200);
+    await waitFor(async () => (await t.count('SELECT count(*) AS n FROM whatsapp_statuses WHERE wamid = ANY($1)', [[first, second]])) === 2);
+    const replies = (await api().get(conv(user)).expect(200)).body.messages.filter((m: { role: string }) => m.role === 'assistant');
+    expect(replies.map((m: { text: string; status: string }) => [m.text, m.status])).toEqual([
+      ['Reply to: pertanyaan pertama', 'read'], ['Reply to: pertanyaan kedua', 'delivered']]);
+  });
+
+  it('when the AI answered a web chat question from the knowledge base, then the operator thread shows the pages it used', async () => {
+    const { agent, csrf, userId } = await demoSignIn(t.app, 'Web Sumber');
+    await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: 'apa kata panduan soal kolektibilitas?' }).expect(200);
+    await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: 'terima kasih' }).expect(200);
+    const replies = (await api().get(conv(userId)).expect(200)).body.messages.filter((m: { role: string }) => m.role === 'assistant');
+    expect(replies).toEqual([
+      expect.objectContaining({ channel: 'web', text: 'Reply to: apa kata panduan soal kolektibilitas?', sources: [{ file: 'panduan-kredit.pdf', page: 3 }] }),
+      expect.not.objectContaining({ sources: expect.anything() }),
+    ]);
   });
 });
