@@ -141,7 +141,8 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
         Math.min(maxRetryMs, 5000)); // cosmetic: never hold a reply back for long
     },
     async markRead(messageId) {
-      await call({ messaging_product: 'whatsapp', status: 'read', message_id: messageId }, 'read', Math.min(maxRetryMs, 2000));
+      // Blue ticks during the window: one attempt, no retry (the read+typing call at the window's end covers a lost one).
+      await call({ messaging_product: 'whatsapp', status: 'read', message_id: messageId }, 'read', 0);
     },
     async close() { await dispatcher.close(); },
   };

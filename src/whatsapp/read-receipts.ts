@@ -15,6 +15,8 @@ import type { Logger } from '../shared/logger';
 import type { GraphClient } from './graph-client';
 
 export const READ_INTERVAL_MS = 1500;
+/** After a read call failed for Graph's side (network, 5xx, 429), window reads pause this long: they would only add load (ingest halved in the bench). */
+export const READ_PAUSE_AFTER_FAILURE_MS = 10_000;
 const MAX_TRACKED = 10_000;
 
 export interface ReadReceipts {
@@ -35,10 +37,16 @@ export function createReadReceipts(deps: {
   const log = deps.logger.child({ module: 'whatsapp-read' });
   const states = new Map<string, State>();
   let stopped = false;
+  let pausedUntil = -Infinity;
 
   function fire(key: string, s: State, wamid: string) {
     s.lastCallAt = clock();
-    deps.graph.markRead(wamid).catch((err) => log.debug({ err: { message: (err as Error).message }, conversation: key }, 'could not mark a message read'));
+    if (s.lastCallAt < pausedUntil) return; // the read+typing call at the window's end still marks it read
+    deps.graph.markRead(wamid).catch((err) => {
+      // Graph unreachable, overloaded or throttling (not a refusal of this one message).
+      if ((err as { retryable?: boolean }).retryable !== false) pausedUntil = clock() + READ_PAUSE_AFTER_FAILURE_MS;
+      log.debug({ err: { message: (err as Error).message }, conversation: key }, 'could not mark a message read; window reads pause for a while');
+    });
   }
 
   function prune() {

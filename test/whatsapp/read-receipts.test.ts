@@ -57,4 +57,14 @@ describe('read receipts and typing on WhatsApp', () => {
     expect(ai.turns[ai.turns.length - 1].messages).toHaveLength(10);
     expect(t.graph.calls.length).toBe(reads.length + typing.length + 1);
   });
+
+  test('when Graph fails a read, then window reads pause instead of adding load, and the typing call at the window\'s end still marks the messages read', async () => {
+    t.graph.failNext({ status: 500, body: { error: { message: 'Service temporarily unavailable', code: 2 } } }, 1, 'read');
+    await t.post(textPayload('6281600000003', 'halo')).expect(200);
+    await t.graph.waitFor((g) => g.calls.some((c) => c.status === 500));
+    await t.post(textPayload('6281600000004', 'halo juga')).expect(200);
+    await t.graph.waitFor((g) => g.sent().length >= 2);
+    expect(t.graph.calls.filter(isPlainRead).map((c) => c.status)).toEqual([500]); // tried once, not retried, then paused
+    expect(t.graph.calls.filter(isTyping).filter((c) => c.status === 200)).toHaveLength(2);
+  });
 });
