@@ -115,6 +115,17 @@ describe('web chat API', () => {
     expect(await t.deps.history.recent(userId)).toEqual([]);
   });
 
+  test('when the page is English, then the turn and the fixed texts are English whatever the message says; an Indonesian page gets Indonesian', async () => {
+    const en = await demoSignIn(t.app, 'Page English');
+    await en.agent.post('/api/chat').set('X-CSRF-Token', en.csrf).send({ message: 'ok', language: 'en' }).expect(200);
+    expect(ai.inputs[ai.inputs.length - 1].language).toBe('en');
+    const handoff = await en.agent.post('/api/chat').set('X-CSRF-Token', en.csrf).send({ message: 'saya mau bicara dengan CS', language: 'en' }).expect(200);
+    expect(handoff.body.reply.text).toMatch(/^Understood, we have passed your request to our team/);
+    const id = await demoSignIn(t.app, 'Halaman Indonesia');
+    const r = await id.agent.post('/api/chat').set('X-CSRF-Token', id.csrf).set('Cookie', 'lang=id').send({ message: 'I want to talk to a human' }).expect(200);
+    expect(r.body.reply.text).toMatch(/^Baik, permintaan Anda sudah kami teruskan/);
+  });
+
   test('when the demo name is missing or has no letters, then sign-in answers 400 and nobody is signed in', async () => {
     await request(t.app).post('/auth/demo').send({}).expect(400);
     const r = await request(t.app).post('/auth/demo').send({ name: '!!!' }).expect(400);
