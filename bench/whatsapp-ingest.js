@@ -44,7 +44,8 @@ const pair = ([a, b]) => ({ rps: Math.round(a.requests.average + b.requests.aver
     const base = await startProcess(path.join(__dirname, '_baseline-hmac-server.js'), env); procs.push(base);
     const ex = await startProcess(path.join(__dirname, '_baseline-express-hmac-server.js'), env); procs.push(ex);
     // Window of 10 minutes: the benchmark measures intake, not replies.
-    const appEnv = serverEnv(db.url, 'http://127.0.0.1:9', { WHATSAPP_BUFFER_MS: '600000' });
+    // BENCH_GRAPH_URL: a Graph API that answers (the read receipts sent during the window then succeed); default: none listening.
+    const appEnv = serverEnv(db.url, process.env.BENCH_GRAPH_URL || 'http://127.0.0.1:9', { WHATSAPP_BUFFER_MS: '600000' });
     const app = await startProcess(path.join(__dirname, '../dist/server.js'), appEnv); procs.push(app);
     await waitReady(app.url);
     const app2 = await startProcess(path.join(__dirname, '../dist/server.js'), appEnv); procs.push(app2);

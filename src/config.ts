@@ -83,6 +83,7 @@ const schema = z.object({
   META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v24.0').optional().default('v24.0'),
   META_GRAPH_TIMEOUT_MS: int(10_000, 100, 120_000),
   WHATSAPP_BUFFER_MS: int(15_000, 0, 600_000),
+  WHATSAPP_BUFFER_MIN_MS: optionalInt(0, 600_000),
   WHATSAPP_SESSION_TIMEOUT_MINUTES: int(60, 1, 60 * 24 * 30),
   WHATSAPP_RATE_LIMIT_PER_MINUTE: int(20, 0, 10_000),
   WHATSAPP_SANDBOX: bool(false),
@@ -208,6 +209,9 @@ export function parseConfig(rawEnv: Env, argv: string[] = []): ReturnType<typeof
   if (!e.DATABASE_URL && instances > 1) {
     problems.push(`DATABASE_URL: required for ${instances} instances (PM2 instances, WEB_CONCURRENCY in ecosystem.config.cjs): the embedded database serves one process; set DATABASE_URL or run one instance`);
   }
+  if (e.WHATSAPP_BUFFER_MIN_MS !== undefined && e.WHATSAPP_BUFFER_MIN_MS > e.WHATSAPP_BUFFER_MS) {
+    problems.push(`WHATSAPP_BUFFER_MIN_MS: must not be longer than WHATSAPP_BUFFER_MS (${e.WHATSAPP_BUFFER_MS}), got ${e.WHATSAPP_BUFFER_MIN_MS}`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return buildConfig(e, argv);
 }
@@ -255,6 +259,8 @@ function buildConfig(e: z.infer<typeof schema>, argv: string[]) {
       // Sandbox: the server is its own Meta. Never in production, whatever the variables say.
       sandbox: !original && !production && (e.WHATSAPP_SANDBOX || !metaConfigured),
       bufferMs: e.WHATSAPP_BUFFER_MS,
+      /** A message ending in "?" or long enough ends the window after this instead (null = off; buffer-window.ts). */
+      bufferMinMs: e.WHATSAPP_BUFFER_MIN_MS ?? null,
       sessionTimeoutMinutes: e.WHATSAPP_SESSION_TIMEOUT_MINUTES,
       rateLimitPerMinute: e.WHATSAPP_RATE_LIMIT_PER_MINUTE,
       /** How long a claimed batch is exclusive without renewal (a crashed process's batch is resumed after it). */

@@ -67,7 +67,7 @@ export async function buildDeps(config: Config, logger: Logger, db: Database, op
   for (const w of modelPolicyWarnings(config)) logger.warn({ module: 'ai' }, `⚠️ ${w}`);
 
   const security = createSecurityHeaders({ production: config.production });
-  const notices = createWhatsAppNotices();
+  const notices = createWhatsAppNotices({ db, defaultLanguage: config.defaultLanguage });
   const identity = createIdentityService({
     db, users, logger, clock: opts.clock, displayPhone: config.identity.displayPhone, notify: (to, text) => notices.send(to, text),
   });

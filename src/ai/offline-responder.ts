@@ -4,7 +4,8 @@
 // report; a short reply to thanks and greetings. Labelled as offline so nobody mistakes it for the model.
 import type { KnowledgePassage } from '../knowledge/types';
 import { analyze, words } from '../knowledge/text-analyzer';
-import { OFFLINE_TEXT, type Lang } from './prompts';
+import { translator } from '../i18n/catalogue';
+import type { Lang } from '../i18n/lang';
 
 const MAX_SENTENCES = 3;
 const MAX_LIST_ITEMS = 5;
@@ -37,17 +38,6 @@ const THANKS = /\b(makasi|makasih|mksh|thx|thanks?|terima kasih|trims|tq|ty|note
 const OWN_REPORT_ID = /\b(skor|nilai|laporan|data|slik|ideb|kol|kolektibilitas|tunggakan|utang|hutang|pinjaman|cicilan|kredit|akun|limit|riwayat)(ku| (saya|aku|sy|gw|gue|ku))\b|\b(saya|aku|sy|gw|gue)\b.{0,30}\b(skor|nilai|laporan|data|ideb|kol)\b.{0,10}(berapa|brp|gimana|gmn|bagaimana|apa)?\s*\??$/i;
 const OWN_REPORT_EN = /\b(what('s| is| are)|show|see|check|tell me( about)?|how('s| is)|explain|read)\b.{0,20}\bmy (own )?(credit )?(score|report|data|loans?|debts?|accounts?|collectibility|history|profile|status)\b|^\s*my (credit )?(score|report)\W*$/i;
 
-export const SMALL_TALK_TEXT: Record<Lang, { thanks: string; greeting: string }> = {
-  id: {
-    thanks: 'Sama-sama! 🙏 Kalau ada pertanyaan lain soal skor atau laporan kredit, silakan tanya.',
-    greeting: 'Halo! 👋 Silakan tanyakan soal skor kredit, SLIK/iDeb, atau laporan kredit Anda.',
-  },
-  en: {
-    thanks: "You're welcome! 🙏 Ask me anything else about your credit score or report.",
-    greeting: 'Hello! 👋 Ask me about credit scores, SLIK/iDeb, or your credit report.',
-  },
-};
-
 export function createOfflineResponder(): OfflineResponder {
   const cache = new Map<string, Sentence[]>();
   const split = (text: string): Sentence[] => {
@@ -63,19 +53,19 @@ export function createOfflineResponder(): OfflineResponder {
   return {
     asksOwnReport,
     answer(input) {
-      const t = OFFLINE_TEXT[input.lang];
+      const t = translator(input.lang);
       const ws = words(input.question);
-      if (ws.length && ws.every((w) => SMALL_TALK.has(w))) return THANKS.test(input.question) ? SMALL_TALK_TEXT[input.lang].thanks : SMALL_TALK_TEXT[input.lang].greeting;
+      if (ws.length && ws.every((w) => SMALL_TALK.has(w))) return THANKS.test(input.question) ? t('bot.smallTalkThanks') : t('bot.smallTalkGreeting');
       const analyzeQ = input.terms ?? analyze;
       const terms = new Set(analyzeQ(input.question));
-      const parts = [t.title, ''];
+      const parts = [t('bot.offlineTitle'), ''];
       const [best, ...rest] = input.passages;
       const chosen = best ? [best, ...rest.filter((p) => p.score >= best.score * SECOND_PASSAGE && p.page !== best.page).slice(0, 1)] : [];
       const quotes = chosen.map((p) => ({ p, text: quote(split(p.text), terms, analyzeQ) })).filter((x) => x.text);
-      if (!quotes.length) parts.push(input.loading ? t.loading : t.nothing);
-      for (const { p, text } of quotes) parts.push(`• ${text} (${p.file}, ${t.page} ${p.page})`);
-      if (asksOwnReport(input.question) && input.creditText) parts.push('', t.data, input.creditText);
-      parts.push('', `_${t.footer}_`);
+      if (!quotes.length) parts.push(t(input.loading ? 'bot.offlineLoading' : 'bot.offlineNothing'));
+      for (const { p, text } of quotes) parts.push(`• ${text} ${t('bot.offlineSource', { file: p.file, page: p.page })}`);
+      if (asksOwnReport(input.question) && input.creditText) parts.push('', t('bot.offlineData'), input.creditText);
+      parts.push('', `_${t('bot.offlineFooter')}_`);
       return parts.join('\n');
     },
   };

@@ -5,20 +5,19 @@
 // of its reply) marks the turn for a person, and the channel hands the conversation over.
 import type { Config } from '../config';
 import type { CreditRepository } from '../credit/credit-repository';
-import { loadCreditContext } from '../credit/credit-summary';
+import { loadCreditContext, unlinkedContext } from '../credit/credit-summary';
 import { conversationContext } from '../knowledge/retrieval';
 import type { KnowledgeBase, KnowledgePassage } from '../knowledge/types';
 import { detectLanguage } from '../knowledge/text-analyzer';
 import type { Logger } from '../shared/logger';
-import { IDENTITY_TEXTS } from '../identity/identity-texts';
+import { t } from '../i18n/catalogue';
 import { shortCreditSummary } from './offline-credit';
 import type { Metrics } from '../metrics/metrics';
 import { createOfflineResponder } from './offline-responder';
 import { createOpenRouterClient, type OpenRouterClient, type OpenRouterOptions } from './openrouter-client';
-import { BUSY_MESSAGE, LIMIT_TEXT, buildChatMessages, trimHistory, userTurn } from './prompts';
+import { buildChatMessages, trimHistory, userTurn } from './prompts';
 import { createSlots, withImages } from './vision';
 import { HANDOFF_TOOL, handoffFromCalls } from './handoff-tool';
-import { HANDOFF_TEXTS } from '../operator/handoff-texts';
 import type { AiResponder, AiTurnInput, AiTurnResult } from './types';
 import { minimiseName, minimiseText } from './minimise';
 import type { AiUsage } from './usage-limits';
@@ -67,20 +66,20 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
       const cut = cutMessages(input.messages, maxChars);
       if (cut.cut) input = { ...input, messages: cut.messages };
       const question = userTurn(input.messages);
-      const lang = detectLanguage(question);
+      // The person's language (the channel knows it: WhatsApp's latest message, the web page); else the question's.
+      const lang = input.language ?? detectLanguage(question);
       const context = conversationContext(input.history); // every turn may be a follow-up
       const queryVector = await knowledge.embedQuery(question, context);
       const passages = knowledge.search(question, { maxTokens: config.knowledge.maxPromptTokens, context, queryVector });
       let userData = await loadCreditContext({ credit, logger: log }, input.userId, lang);
       if (userData.status === 'none' && input.sender === 'number') {
         // An unknown WhatsApp number: nothing to guess from, and the way to link instead.
-        const t = IDENTITY_TEXTS[lang];
-        userData = { status: 'unlinked', text: t.unlinkedData(config.publicUrl), userText: t.unlinkedUser(config.publicUrl) };
+        userData = unlinkedContext(lang, config.publicUrl);
       }
       const sources = uniqueSources(passages);
       const done = (r: Omit<AiTurnResult, 'latencyMs' | 'sources'>, withSources = true): AiTurnResult => {
         // The person is told their message was cut (in their language), before the answer itself.
-        const text = cut.cut && r.kind !== 'fallback' ? `${LIMIT_TEXT[lang].cut(maxChars)}\n\n${r.text}` : r.text;
+        const text = cut.cut && r.kind !== 'fallback' ? `${t(lang, 'bot.messageCut', { max: maxChars })}\n\n${r.text}` : r.text;
         const result = { ...r, text, latencyMs: Date.now() - started, sources: withSources ? sources : [] };
         if (r.kind !== 'fallback') {
           log.info({ userId: input.userId, channel: input.channel, kind: r.kind, model: r.model, promptTokens: r.promptTokens,
@@ -97,7 +96,7 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
       }) : 'ok';
       if (decision === 'user-limit') {
         log.info({ userId: input.userId, channel: input.channel, limit: config.aiLimits?.dailyTurnsPerUser }, `daily AI turn limit reached for user ${input.userId}; fixed answer sent`);
-        return done({ text: LIMIT_TEXT[lang].daily(config.aiLimits?.dailyTurnsPerUser ?? 0), kind: 'offline', model: null, promptTokens: null, completionTokens: null }, false);
+        return done({ text: t(lang, 'bot.dailyLimit', { max: config.aiLimits?.dailyTurnsPerUser ?? 0 }), kind: 'offline', model: null, promptTokens: null, completionTokens: null }, false);
       }
       if (!client || decision === 'budget') {
         const creditText = offline.asksOwnReport(question) ? await ownReport(userData, input.userId, lang) : '';
@@ -119,13 +118,13 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
         const handoff = handoffFromCalls(c.toolCalls);
         if (handoff) log.info({ userId: input.userId, channel: input.channel, reason: handoff.reason }, `🙋 The model flagged the turn of user ${input.userId} for a person`);
         // A call without words: the customer still hears that a person will reply.
-        const text = c.text || HANDOFF_TEXTS[lang].escalated;
+        const text = c.text || t(lang, 'bot.escalated');
         return done({ text, kind: 'ai', model: c.model, promptTokens: c.promptTokens, completionTokens: c.completionTokens, ...(handoff ? { handoff } : {}) });
       } catch (err) {
         log.error({ userId: input.userId, channel: input.channel, err: { message: (err as Error).message },
           attempts: (err as { attempts?: number }).attempts, latencyMs: Date.now() - started },
         `❌ AI admin belum selesai: no answer from OpenRouter for user ${input.userId}; sent the busy message`);
-        return done({ text: BUSY_MESSAGE[lang], kind: 'fallback', model: null, promptTokens: null, completionTokens: null }, false);
+        return done({ text: t(lang, 'bot.busy'), kind: 'fallback', model: null, promptTokens: null, completionTokens: null }, false);
       }
     },
   };

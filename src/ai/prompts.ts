@@ -1,4 +1,4 @@
-// Pure prompt builders and the fixed user-facing texts. Rules go in the system message; the
+// Pure prompt builders (fixed texts people read: i18n catalogue, bot). Rules go in the system message; the
 // knowledge passages and the user's data follow as clearly fenced reference material; the
 // user's own words come last as the user turn, so instructions hidden in them are just text.
 import type { KnowledgePassage } from '../knowledge/types';
@@ -75,39 +75,3 @@ function displayName(name: string | null | undefined): string {
 export function promptTokens(messages: ChatMessage[]): number {
   return messages.reduce((s, m) => s + estimateTokens(m.content) + 4, 0);
 }
-
-export const BUSY_MESSAGE: Record<Lang, string> = {
-  id: 'Maaf, AI admin kami sedang sibuk dan belum bisa menjawab sekarang. Silakan coba lagi beberapa saat lagi ya. 🙏',
-  en: 'Sorry, our AI admin is busy and cannot answer right now. Please try again in a few minutes. 🙏',
-};
-
-/** Fixed answers of the cost limits (AI_MAX_INPUT_CHARS, AI_DAILY_TURNS_PER_USER). */
-export const LIMIT_TEXT: Record<Lang, { cut(max: number): string; daily(max: number): string }> = {
-  id: {
-    cut: (max) => `✂️ Pesan Anda terlalu panjang, jadi hanya ${max} karakter pertama yang saya baca.`,
-    daily: (max) => `Maaf, Anda sudah mencapai batas ${max} pertanyaan untuk hari ini. Silakan lanjutkan besok ya. 🙏`,
-  },
-  en: {
-    cut: (max) => `✂️ Your message was too long, so I only read the first ${max} characters.`,
-    daily: (max) => `Sorry, you have reached today's limit of ${max} questions. Please continue tomorrow. 🙏`,
-  },
-};
-
-export const OFFLINE_TEXT: Record<Lang, { title: string; nothing: string; loading: string; data: string; footer: string; page: string }> = {
-  id: {
-    title: '📴 Jawaban offline (AI admin sedang tidak aktif). Dari panduan kami:',
-    nothing: 'Belum ada bagian panduan yang cocok dengan pertanyaan Anda.',
-    loading: 'Panduan kami sedang dimuat; silakan tanya lagi sebentar lagi.',
-    data: '📊 Data kredit Anda:',
-    footer: 'Jawaban ini disusun otomatis dari panduan, bukan oleh AI.',
-    page: 'hal.',
-  },
-  en: {
-    title: '📴 Offline answer (the AI admin is not active). From our guide:',
-    nothing: 'No part of the guide matches your question yet.',
-    loading: 'Our guide is still loading; please ask again in a moment.',
-    data: '📊 Your credit data:',
-    footer: 'This answer was put together automatically from the guide, not by the AI.',
-    page: 'p.',
-  },
-};

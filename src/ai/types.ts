@@ -2,6 +2,7 @@
 // call `reply`; the AI processor (OpenRouter + knowledge base + credit data) implements it.
 
 import type { ImageInput } from './content-parts';
+import type { Lang } from '../i18n/lang';
 
 export type Channel = 'whatsapp' | 'web';
 
@@ -23,6 +24,8 @@ export interface AiTurnInput {
   sender?: 'link' | 'customer' | 'number';
   /** Photos sent this turn, given to a vision-capable model with the text. */
   images?: ImageInput[];
+  /** The language the person reads (WhatsApp: of their latest messages; web: the page's); fixed texts use it. */
+  language?: Lang;
 }
 
 export interface AiTurnResult {

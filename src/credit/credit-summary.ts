@@ -1,16 +1,19 @@
-// The requester's credit data as a compact text block (a few hundred tokens) for the prompt and
-// the offline answer. Reads only `getReport(userId)` of the user whose turn it is: no other
+// The requester's credit data as a compact text block (a few hundred tokens) for the prompt (the
+// labels below are the model's, not a person's; what a person reads is in the i18n catalogue). Reads only `getReport(userId)` of the user whose turn it is: no other
 // user's rows can reach a prompt through here, whatever the message says.
 import type { Logger } from '../shared/logger';
 import type { CreditReport, CreditRepository, TradelineRow } from './credit-repository';
+import { t as tr } from '../i18n/catalogue';
+import { formatRupiah } from '../i18n/format';
+import type { Lang } from '../i18n/lang';
 
-export type Lang = 'id' | 'en';
+export type { Lang } from '../i18n/lang';
 
 export interface CreditContext {
   status: 'ok' | 'none' | 'unlinked' | 'unavailable';
   /** Text for the prompt; explains the situation to the model when status is not 'ok'. */
   text: string;
-  /** The same for the user's eyes (offline answers). */
+  /** The same for the person's eyes (offline answers): the catalogue's texts, namespace bot. */
   userText: string;
 }
 
@@ -25,8 +28,9 @@ const L = {
     inquiries: 'Pengajuan (permintaan SLIK) 6 bulan', active: 'Akun aktif', limit: 'limit', col: 'kol', dpd: 'DPD',
     late: 'Keterlambatan 12 bulan terakhir', days: 'hari', paid: 'dibayar', of: 'dari', noLate: 'Tidak ada keterlambatan dalam 12 bulan terakhir.',
     none: 'Pengguna ini belum memiliki data kredit di sistem kami.',
-    noneUser: 'Anda belum memiliki data kredit di sistem kami.',
-    unavailableUser: 'Data kredit pribadi Anda belum bisa ditampilkan saat ini. Silakan coba lagi nanti.',
+    unlinked: (url: string) => 'Belum ada laporan kredit yang terhubung dengan nomor WhatsApp ini, jadi tidak ada data kredit pribadi orang ini. ' +
+      'Jangan menebak skor, akun, atau angka apa pun. Cara menghubungkan: masuk ke web chat di ' + url + ', pilih "Hubungkan WhatsApp", ' +
+      'lalu kirim kode yang muncul dari nomor WhatsApp ini. Nasabah yang sudah terdaftar juga bisa meminta tim kami menghubungkan nomornya.',
     unavailable: 'Data kredit pribadi pengguna sedang tidak dapat diakses (gangguan database). Jawab dari panduan saja dan katakan bahwa data pribadi belum bisa ditampilkan saat ini.',
   },
   en: {
@@ -36,8 +40,9 @@ const L = {
     inquiries: 'Credit applications (SLIK inquiries) in 6 months', active: 'Open accounts', limit: 'limit', col: 'col', dpd: 'DPD',
     late: 'Late payments, last 12 months', days: 'days', paid: 'paid', of: 'of', noLate: 'No late payments in the last 12 months.',
     none: 'This user has no credit data in our system yet.',
-    noneUser: 'You have no credit data in our system yet.',
-    unavailableUser: 'Your personal credit data cannot be shown right now. Please try again later.',
+    unlinked: (url: string) => 'No credit report is linked to this WhatsApp number, so there is no personal credit data for this person. ' +
+      'Do not guess any score, account or figure. How to link: sign in to the web chat at ' + url + ', choose "Link WhatsApp", ' +
+      'then send the code it shows from this WhatsApp number. Registered customers can also ask our team to link their number.',
     unavailable: "The user's personal credit data cannot be read right now (database problem). Answer from the guide only and say their personal data is unavailable at the moment.",
   },
 };
@@ -45,14 +50,19 @@ const L = {
 export async function loadCreditContext(deps: { credit: CreditRepository; logger: Logger }, userId: string, lang: Lang): Promise<CreditContext> {
   try {
     const report = await deps.credit.getReport(userId);
-    if (!report.insights && !report.tradelines.length) return { status: 'none', text: L[lang].none, userText: L[lang].noneUser };
+    if (!report.insights && !report.tradelines.length) return { status: 'none', text: L[lang].none, userText: tr(lang, 'bot.creditNone') };
     const text = summarizeCredit(report, lang);
     return { status: 'ok', text, userText: text };
   } catch (err) {
     deps.logger.error({ module: 'ai', userId, err: { message: (err as Error).message } },
       '❌ Database belum selesai: credit data unavailable, answering from the knowledge base only');
-    return { status: 'unavailable', text: L[lang].unavailable, userText: L[lang].unavailableUser };
+    return { status: 'unavailable', text: L[lang].unavailable, userText: tr(lang, 'bot.creditUnavailable') };
   }
+}
+
+/** An unknown WhatsApp number: nothing to guess from, and the way to link (for the model and for the person). */
+export function unlinkedContext(lang: Lang, url: string): CreditContext {
+  return { status: 'unlinked', text: L[lang].unlinked(url), userText: tr(lang, 'bot.unlinked', { url }) };
 }
 
 /** Pure: the compact summary. */
@@ -60,7 +70,7 @@ export function summarizeCredit(report: CreditReport, lang: Lang): string {
   const t = L[lang];
   const i = report.insights;
   const lines: string[] = [];
-  const rp = (n: number | null | undefined) => `Rp${Math.round(Number(n ?? 0)).toLocaleString('id-ID')}`;
+  const rp = (n: number | null | undefined) => formatRupiah(Number(n ?? 0), lang);
   if (i) {
     lines.push(`${t.header} (${t.report} ${ymd(i.report_date)}${i.is_dummy ? `; ${t.dummy}` : ''}):`);
     if (i.credit_score !== null) lines.push(`- ${t.score}: ${i.credit_score}${i.score_band ? ` (${i.score_band})` : ''}${i.score_provider ? `, ${i.score_provider}` : ''}`);

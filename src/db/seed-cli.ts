@@ -11,7 +11,8 @@ async function main() {
   try {
     await migrate(db);
     const r = await seedDemoUsers(db);
-    console.log(`demo users created: ${r.created.join(', ') || 'none'}; already there: ${r.existing.join(', ') || 'none'}`);
+    console.log(`demo users created: ${r.created.join(', ') || 'none'}; already there: ${r.existing.join(', ') || 'none'}` +
+      (r.replaced.length ? `; generated profile replaced by the persona's report: ${r.replaced.join(', ')}` : ''));
   } finally {
     await db.close();
     unlock();

@@ -14,16 +14,28 @@ export const DEMO_USERS = [
   { id: 'demo_rizky', channel: 'web' as const, name: 'Rizky Pratama', phone: null, riskiness: 0.75 },
 ];
 
-export async function seedDemoUsers(db: Database): Promise<{ created: string[]; existing: string[] }> {
+/**
+ * Creates the personas' users and credit reports. A persona someone chatted as before seeding (the
+ * sandbox pre-selects their numbers) got a random first-contact profile (is_dummy): that one is
+ * replaced by the persona's report, in the same transaction. A persona's own report is kept.
+ */
+export async function seedDemoUsers(db: Database): Promise<{ created: string[]; replaced: string[]; existing: string[] }> {
   const users = createUserRepository({ db });
   const credit = createCreditRepository({ db });
   const created: string[] = [];
+  const replaced: string[] = [];
   const existing: string[] = [];
   for (const u of DEMO_USERS) {
     await users.upsert({ id: u.id, channel: u.channel, displayName: u.name, phone: u.phone });
     const profile = generateDummyProfile(u.id, { riskiness: u.riskiness, provider: 'Pefindo Biro Kredit (demo data)' });
-    const inserted = await db.transaction((tx) => credit.insertProfile(tx, u.id, profile, false));
-    (inserted ? created : existing).push(u.id);
+    const outcome = await db.transaction(async (tx) => {
+      const dropped = await tx.query('DELETE FROM usercreditinsights WHERE user_id = $1 AND is_dummy RETURNING user_id', [u.id]);
+      // Payments go with their accounts (ON DELETE CASCADE).
+      if (dropped.rows.length) await tx.query('DELETE FROM usertradelinedata WHERE user_id = $1', [u.id]);
+      const inserted = await credit.insertProfile(tx, u.id, profile, false);
+      return inserted ? (dropped.rows.length ? 'replaced' : 'created') : 'existing';
+    });
+    ({ created, replaced, existing })[outcome].push(u.id);
   }
-  return { created, existing };
+  return { created, replaced, existing };
 }

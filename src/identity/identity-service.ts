@@ -12,7 +12,9 @@ import { AppError } from '../shared/errors';
 import { whatsappUserId, type UserRepository } from '../users/user-repository';
 import { createIdentityRepository, type IdentityRepository, type LinkRow, type ResolvedSender } from './identity-repository';
 import { displayCode, generateCode, hashCode, maskPhone, normalizePhone } from './link-code';
-import { IDENTITY_TEXTS, type Lang } from './identity-texts';
+import { t } from '../i18n/catalogue';
+import type { Lang } from '../i18n/lang';
+import type { NoticeText } from '../whatsapp/notices';
 import { createLinkCodeHandler, type LinkCodeHandler } from './link-code-handler';
 
 export const CODE_TTL_MS = 10 * 60_000;
@@ -40,7 +42,7 @@ export interface IdentityDeps {
   /** The business's WhatsApp number as people dial it (wa.me links); null = unknown. */
   displayPhone: string | null;
   /** Sends a one-line notice to a WhatsApp recipient; best effort (the channel may be off). */
-  notify(recipient: string, text: string): Promise<void>;
+  notify(recipient: string, text: NoticeText): Promise<void>;
 }
 
 export function createIdentityService(deps: IdentityDeps): IdentityService {
@@ -48,7 +50,7 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
   const repo: IdentityRepository = createIdentityRepository({ db });
   const now = deps.clock ?? Date.now;
   const log = deps.logger.child({ module: 'identity' });
-  const notify = (link: { phone: string | null; bsuid: string | null } | null, text: string) => {
+  const notify = (link: { phone: string | null; bsuid: string | null } | null, text: NoticeText) => {
     const to = link?.phone ?? link?.bsuid;
     if (!to) return;
     deps.notify(to, text).catch((err) => log.warn({ err: { message: (err as Error).message } }, 'could not send the link notice to the WhatsApp number'));
@@ -74,7 +76,7 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
       const code = generateCode();
       const expiresAt = new Date(now() + CODE_TTL_MS);
       await repo.saveCode(userId, hashCode(code), lang, expiresAt);
-      const text = IDENTITY_TEXTS[lang].codeMessage(displayCode(code));
+      const text = t(lang, 'bot.linkCode', { code: displayCode(code) });
       const url = deps.displayPhone ? `https://wa.me/${deps.displayPhone}?text=${encodeURIComponent(text)}` : null;
       // A phone camera opens WhatsApp with the text filled in: the easiest path from a desktop browser.
       const qr = url ? `data:image/svg+xml;base64,${Buffer.from(await QRCode.toString(url, { type: 'svg', margin: 1 })).toString('base64')}` : null;
@@ -89,7 +91,7 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
       const link = await repo.deleteLinkOfUser(userId);
       if (!link) return false;
       log.info({ userId, by: 'customer' }, 'WhatsApp number unlinked');
-      notify(link, IDENTITY_TEXTS.id.noticeUnlinked);
+      notify(link, (l: Lang) => t(l, 'bot.noticeUnlinked'));
       return true;
     },
     async operatorLink(rawPhone, userId) {
@@ -113,8 +115,8 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
       });
       if (result.changed) {
         log.info({ userId, by: 'operator' }, 'WhatsApp number linked');
-        notify({ phone, bsuid: null }, IDENTITY_TEXTS.id.noticeLinked);
-        if (result.previous && result.previous.phone !== phone) notify(result.previous, IDENTITY_TEXTS.id.noticeUnlinked);
+        notify({ phone, bsuid: null }, (l: Lang) => t(l, 'bot.noticeLinked'));
+        if (result.previous && result.previous.phone !== phone) notify(result.previous, (l: Lang) => t(l, 'bot.noticeUnlinked'));
       }
       return { phone, userId, changed: result.changed };
     },
@@ -131,7 +133,7 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
       if (!link || link.phone !== phone) throw new AppError('not-linked', 404, 'This number is not linked to any account');
       await repo.deleteLinkOfUser(link.user_id);
       log.info({ userId: link.user_id, by: 'operator' }, 'WhatsApp number unlinked');
-      notify(link, IDENTITY_TEXTS.id.noticeUnlinked);
+      notify(link, (l: Lang) => t(l, 'bot.noticeUnlinked'));
       return { phone, userId: link.user_id };
     },
   };

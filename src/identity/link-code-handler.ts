@@ -6,7 +6,9 @@ import type { Logger } from '../shared/logger';
 import type { UserRepository } from '../users/user-repository';
 import type { IdentityRepository, LinkRow } from './identity-repository';
 import { findCodeCandidates, hashCode, looksLikeLinkAttempt } from './link-code';
-import { IDENTITY_TEXTS, type Lang } from './identity-texts';
+import { translator } from '../i18n/catalogue';
+import type { Lang } from '../i18n/lang';
+import type { NoticeText } from '../whatsapp/notices';
 
 export const MAX_FAILURES = 5;
 const FAILURE_WINDOW_MS = 60 * 60_000;
@@ -21,7 +23,8 @@ export interface LinkBatchOutcome {
 }
 
 export interface LinkCodeHandler {
-  handleLinkCodes(sender: { key: string; phone: string | null; bsuid: string | null }, texts: string[]): Promise<LinkBatchOutcome>;
+  /** `lang`: the sender's language (their latest messages), for answers not tied to a code's language. */
+  handleLinkCodes(sender: { key: string; phone: string | null; bsuid: string | null }, texts: string[], lang?: Lang): Promise<LinkBatchOutcome>;
 }
 
 type Attempt =
@@ -33,7 +36,7 @@ class Refused extends Error { constructor(readonly attempt: Attempt) { super(att
 
 export function createLinkCodeHandler(deps: {
   db: Database; repo: IdentityRepository; users: UserRepository; logger: Logger; clock: () => number;
-  notify(link: { phone: string | null; bsuid: string | null } | null, text: string): void;
+  notify(link: { phone: string | null; bsuid: string | null } | null, text: NoticeText): void;
 }): LinkCodeHandler {
   const { db, repo } = deps;
 
@@ -63,7 +66,7 @@ export function createLinkCodeHandler(deps: {
   }
 
   return {
-    async handleLinkCodes(sender, texts) {
+    async handleLinkCodes(sender, texts, lang) {
       const out: LinkBatchOutcome = { replies: [], remaining: [] };
       let failures: number | null = null;
       for (let i = 0; i < texts.length; i++) {
@@ -77,26 +80,27 @@ export function createLinkCodeHandler(deps: {
           continue;
         }
         const attempt = await tryLink(sender, candidates);
-        const t = IDENTITY_TEXTS[attempt.kind === 'invalid' ? guessLang(texts[i]) : attempt.lang];
+        // A code's answers are in the language of the page that made it (the message the person sent is that page's text).
+        const t = translator(attempt.kind === 'invalid' ? lang ?? guessLang(texts[i]) : attempt.lang);
         if (attempt.kind === 'linked') {
           const user = await deps.users.get(attempt.userId);
-          out.replies.push(t.linked(user?.display_name ?? null));
+          out.replies.push(user?.display_name ? t('bot.linkedNamed', { name: user.display_name }) : t('bot.linked'));
           out.linkedTo = attempt.userId;
           deps.logger.info({ userId: attempt.userId, by: 'code' }, 'WhatsApp number linked');
-          if (attempt.previous && attempt.previous.phone !== sender.phone) deps.notify(attempt.previous, t.noticeUnlinked);
+          if (attempt.previous && attempt.previous.phone !== sender.phone) deps.notify(attempt.previous, (l) => translator(l)('bot.noticeUnlinked'));
         } else if (attempt.kind === 'already') {
-          out.replies.push(t.alreadyLinked);
+          out.replies.push(t('bot.alreadyLinked'));
         } else if (attempt.kind === 'taken') {
-          out.replies.push(t.taken);
+          out.replies.push(t('bot.linkTaken'));
         } else if (!intended) {
           out.remaining.push(i); // an ordinary message that happens to hold a code-like word
         } else if (await linkedJustNow(sender)) {
           // The same code again (or this batch resumed after a crash that followed the link).
-          out.replies.push(t.alreadyLinked);
+          out.replies.push(t('bot.alreadyLinked'));
         } else {
           await repo.recordFailure(sender.key, deps.clock(), FAILURE_WINDOW_MS);
           failures += 1;
-          out.replies.push(t.invalid);
+          out.replies.push(t('bot.linkInvalid'));
         }
       }
       return out;

@@ -4,12 +4,14 @@
 // The user id always comes from the session, never from the request.
 import express, { Router, type RequestHandler } from 'express';
 import type { IdentityService } from './identity-service';
-import { languageFrom } from './identity-texts';
+import { requestLanguage } from '../i18n/catalogue';
+import { isLang, type Lang } from '../i18n/lang';
 
 export function createLinkRouter(deps: {
   identity: IdentityService; requireLogin: RequestHandler; requireCsrf: RequestHandler;
   /** Outside production with the sandbox on: a link that opens the sandbox with the text filled in. */
   sandboxPath: string | null;
+  defaultLanguage?: Lang;
 }): Router {
   const { identity } = deps;
   const router = Router();
@@ -17,7 +19,9 @@ export function createLinkRouter(deps: {
 
   router.post('/api/link/whatsapp', deps.requireLogin, json, deps.requireCsrf, async (req, res, next) => {
     try {
-      const lang = languageFrom((req.body as { language?: unknown } | undefined)?.language, languageFrom(req.get('accept-language')));
+      // The page's language (sent in the body), else its cookie or the browser's: the code message is in it.
+      const asked = (req.body as { language?: unknown } | undefined)?.language;
+      const lang = isLang(asked) ? asked : requestLanguage(req, deps.defaultLanguage ?? 'id');
       const code = await identity.requestCode(req.user!.id, lang);
       const sandboxUrl = deps.sandboxPath ? `${deps.sandboxPath}?text=${encodeURIComponent(code.text)}` : undefined;
       res.set('Cache-Control', 'no-store').json({ ...code, ...(sandboxUrl ? { sandboxUrl } : {}) });

@@ -19,6 +19,7 @@ export function createOperator(deps: Pick<AppDeps, 'config' | 'logger' | 'db' | 
     repo: createOperatorRepository({ db: deps.db }), credit: deps.credit, logger: deps.logger, announcer, clock: opts.clock,
     idleReleaseMinutes: deps.config.operator.idleReleaseMinutes,
     sendWhatsApp: (to, text) => deps.notices.deliver(to, text),
+    languageOf: (recipient) => deps.notices.languageOf(recipient),
   });
   return { service, announcer };
 }

@@ -10,7 +10,9 @@ import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { markdownToWhatsApp, splitMessage } from '../whatsapp/format-message';
 import type { Announcer } from './announcer';
-import { asksForHuman, optKeyword, textFor, HANDOFF_TEXTS } from './handoff-texts';
+import { asksForHuman, optKeyword } from './handoff-keywords';
+import { t } from '../i18n/catalogue';
+import type { Lang } from '../i18n/lang';
 import { STATES, type HandoffState, type OperatorRepository } from './operator-repository';
 
 export type GateResult = { action: 'ai' } | { action: 'hold'; state: HandoffState } | { action: 'reply'; text: string };
@@ -28,6 +30,8 @@ export interface OperatorServiceDeps {
   sendWhatsApp(recipient: string, text: string): Promise<{ messageId: string } | null>;
   idleReleaseMinutes: number;
   clock?: () => number;
+  /** The language a WhatsApp recipient reads (their latest messages); for notices outside a turn. */
+  languageOf?(recipient: string | null): Promise<Lang>;
 }
 
 export function createOperatorService(deps: OperatorServiceDeps) {
@@ -45,8 +49,11 @@ export function createOperatorService(deps: OperatorServiceDeps) {
   }
 
   /** Before a turn: whether the AI answers, nobody answers (held), or a fixed text does. */
-  async function gate(input: { userId: string; channel: Channel; texts: string[]; recipient?: string; lastInboundAt?: Date }): Promise<GateResult> {
+  async function gate(input: { userId: string; channel: Channel; texts: string[]; recipient?: string; lastInboundAt?: Date; language?: Lang }): Promise<GateResult> {
     const { userId, channel, texts } = input;
+    // The person's language (the channel's: latest WhatsApp messages, the web page); else the words'.
+    const say = (key: 'optedIn' | 'optedOut' | 'escalated', words: Lang | 'both') =>
+      t(input.language ?? (words === 'both' ? 'id' : words), `bot.${key}`);
     const row = channel === 'whatsapp' && input.recipient
       ? await repo.touchWhatsApp(userId, input.recipient, input.lastInboundAt ?? now())
       : await repo.get(userId);
@@ -59,17 +66,17 @@ export function createOperatorService(deps: OperatorServiceDeps) {
       if (opt?.kind !== 'start') return { action: 'hold', state };
       if (await repo.transition(userId, 'ai', ['opted_out'], { at })) await repo.audit(userId, 'customer', 'opt-in', { channel }, at);
       log.info({ userId }, `▶️ ${userId} opted in again (START)`);
-      return { action: 'reply', text: textFor('optedIn', opt.lang) };
+      return { action: 'reply', text: say('optedIn', opt.lang) };
     }
     if (opt?.kind === 'stop') {
       await repo.transition(userId, 'opted_out', STATES, { at });
       await repo.audit(userId, 'customer', 'opt-out', { channel, previous: state }, at);
       log.info({ userId }, `⏹️ ${userId} opted out (STOP): no more messages until START`);
-      return { action: 'reply', text: textFor('optedOut', opt.lang) };
+      return { action: 'reply', text: say('optedOut', opt.lang) };
     }
     if (state === 'human' || state === 'needs_human') return { action: 'hold', state };
     const lang = texts.map(asksForHuman).find((l) => l !== null);
-    if (lang && await escalate(userId, channel, 'customer asked for a person', 'customer')) return { action: 'reply', text: HANDOFF_TEXTS[lang].escalated };
+    if (lang && await escalate(userId, channel, 'customer asked for a person', 'customer')) return { action: 'reply', text: say('escalated', lang) };
     return { action: 'ai' };
   }
 
@@ -204,7 +211,7 @@ export function createOperatorService(deps: OperatorServiceDeps) {
     for (const r of rows) {
       await repo.audit(r.user_id, 'system', 'auto-release', { idleMinutes: deps.idleReleaseMinutes, operator: r.operator }, at);
       const last = await repo.lastUserMessage(r.user_id);
-      const text = HANDOFF_TEXTS.id.idleRelease;
+      const text = t(deps.languageOf ? await deps.languageOf(r.wa_recipient ?? null).catch(() => 'id' as const) : 'id', 'bot.idleRelease');
       try {
         const inWindow = r.wa_recipient && r.wa_last_inbound_at && at.getTime() - r.wa_last_inbound_at.getTime() < WINDOW_MS;
         if (last?.channel === 'whatsapp' && inWindow) {

@@ -4,15 +4,18 @@ import crypto from 'node:crypto';
 import express, { Router, type RequestHandler } from 'express';
 import type { WebAuth } from './auth';
 import type { ChatService } from './chat-service';
+import { chatLanguage } from './chat-language';
+import type { Lang } from '../i18n/lang';
 
-export function createChatRouter(deps: { auth: WebAuth; chat: ChatService; rateLimit: RequestHandler }): Router {
+export function createChatRouter(deps: { auth: WebAuth; chat: ChatService; rateLimit: RequestHandler; defaultLanguage?: Lang }): Router {
   const { auth, chat } = deps;
   const router = Router();
 
   router.post('/api/chat', auth.requireLogin, express.json({ limit: '32kb' }), auth.requireCsrf, deps.rateLimit, async (req, res, next) => {
     try {
       const user = req.user!;
-      const reply = await chat.ask({ id: user.id, name: user.name, sessionKey: sessionKeyOf(req.sessionID) }, (req.body as { message?: unknown } | undefined)?.message);
+      const reply = await chat.ask({ id: user.id, name: user.name, sessionKey: sessionKeyOf(req.sessionID) }, (req.body as { message?: unknown } | undefined)?.message,
+        chatLanguage(req, deps.defaultLanguage));
       res.json({ reply: { role: 'assistant', ...reply } });
     } catch (err) { next(err); }
   });

@@ -11,17 +11,18 @@ import type { Logger } from '../shared/logger';
 import { AppError } from '../shared/errors';
 import { storableText } from '../shared/text';
 import type { OperatorService } from '../operator/operator-service';
+import { t } from '../i18n/catalogue';
+import type { Lang } from '../i18n/lang';
 
 export const MAX_MESSAGE_CHARS = 4000;
 export const HISTORY_PAGE = 100;
-const UNAVAILABLE = 'Sorry, the assistant could not answer just now. Please send your question again in a moment.';
 
 /** held: an operator has the conversation (or the person waits for one): stored, no AI reply. */
 export interface ChatReply { text: string; kind: AiTurnResult['kind']; sources: AiTurnResult['sources']; at: Date; held?: boolean }
 
 export interface ChatService {
-  /** sessionKey: an opaque id of the login session, so chat-log sessions follow logins. */
-  ask(user: { id: string; name: string | null; sessionKey?: string }, text: unknown): Promise<ChatReply>;
+  /** sessionKey: an opaque id of the login session, so chat-log sessions follow logins. lang: the page's language (fixed texts). */
+  ask(user: { id: string; name: string | null; sessionKey?: string }, text: unknown, lang?: Lang): Promise<ChatReply>;
   history(userId: string): Promise<ConversationMessage[]>;
 }
 
@@ -43,15 +44,15 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
   };
 
   return {
-    async ask(user, raw) {
+    async ask(user, raw, lang = 'id') {
       // NUL and lone surrogates cannot be stored: dropped before the AI is paid to read them.
       const text = typeof raw === 'string' ? storableText(raw).trim() : '';
-      if (!text) throw new AppError('empty-message', 400, 'Type a question first.');
+      if (!text) throw new AppError('empty-message', 400, t(lang, 'bot.emptyMessage'));
       if (text.length > MAX_MESSAGE_CHARS) {
-        throw new AppError('message-too-long', 400, `Your message is too long (${text.length} characters; at most ${MAX_MESSAGE_CHARS}). Please shorten it.`);
+        throw new AppError('message-too-long', 400, t(lang, 'bot.messageTooLong', { length: text.length, max: MAX_MESSAGE_CHARS }));
       }
       const askedAt = now();
-      const gate = deps.handoff ? await deps.handoff.gate({ userId: user.id, channel: 'web', texts: [text] }) : null;
+      const gate = deps.handoff ? await deps.handoff.gate({ userId: user.id, channel: 'web', texts: [text], language: lang }) : null;
       if (gate && gate.action !== 'ai') {
         const fixed = gate.action === 'reply' ? gate.text : null;
         const at = now();
@@ -65,13 +66,13 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
       const earlier = await history.recent(user.id);
       let result: AiTurnResult;
       try {
-        result = await ai.reply({ userId: user.id, channel: 'web', messages: [text], history: earlier, userName: user.name });
+        result = await ai.reply({ userId: user.id, channel: 'web', messages: [text], history: earlier, userName: user.name, language: lang });
         if (!result || typeof result.text !== 'string' || !result.text.trim()) throw new Error('the AI returned an empty reply');
         if (result.handoff && deps.handoff) await deps.handoff.escalate(user.id, 'web', result.handoff.reason, 'ai');
       } catch (err) {
         logger.error({ err: { message: (err as Error)?.message }, userId: user.id }, '❌ AI admin belum selesai: web chat turn failed');
         logTurn({ userId: user.id, channel: 'web', sessionKey: user.sessionKey, userMessages: [{ text, at: askedAt }] });
-        throw new AppError('ai-unavailable', 503, UNAVAILABLE);
+        throw new AppError('ai-unavailable', 503, t(lang, 'bot.unavailable'));
       }
       if (result.kind === 'fallback') {
         // The processor already logged why; its busy text is in the user's language, so it is the message.

@@ -13,6 +13,8 @@ import { createChatService } from './chat-service';
 import { createDatabaseRateLimitStore } from './rate-limit-store';
 import { createSessionMiddleware } from './session-store';
 import { createLinkRouter } from '../identity/link-router';
+import { t } from '../i18n/catalogue';
+import { chatLanguage } from './chat-language';
 
 const PUBLIC_DIR = path.join(__dirname, 'public');
 // Served from node_modules: the machine (and many users' networks) cannot reach a CDN.
@@ -52,9 +54,7 @@ export function createWebModule(deps: AppDeps, opts: { clock?: () => number } = 
       const reset = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const wait = reset ? Math.max(1, Math.ceil((reset.getTime() - now()) / 1000)) : 60;
       res.setHeader('Retry-After', String(wait));
-      next(new AppError('rate-limited', 429,
-        `You are sending messages too quickly (at most ${perMinute} a minute). Please wait ${wait} seconds and try again.`,
-        { retryAfterSeconds: wait }));
+      next(new AppError('rate-limited', 429, t(chatLanguage(req, config.defaultLanguage), 'bot.webRateLimit', { perMinute, wait }), { retryAfterSeconds: wait }));
     },
   }) : (_req, _res, next) => next();
 
@@ -81,9 +81,9 @@ export function createWebModule(deps: AppDeps, opts: { clock?: () => number } = 
   }));
   router.use(createLinkRouter({
     identity: deps.identity, requireLogin: auth.requireLogin, requireCsrf: auth.requireCsrf,
-    sandboxPath: config.whatsapp.enabled && config.whatsapp.sandbox ? '/sandbox' : null,
+    sandboxPath: config.whatsapp.enabled && config.whatsapp.sandbox ? '/sandbox' : null, defaultLanguage: config.defaultLanguage,
   }));
-  router.use(createChatRouter({ auth, chat, rateLimit: limiter }));
+  router.use(createChatRouter({ auth, chat, rateLimit: limiter, defaultLanguage: config.defaultLanguage }));
   for (const [route, file] of Object.entries(VENDOR)) router.get(route, (_req, res) => res.sendFile(file, { maxAge: '1d' }));
   router.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
 

@@ -26,6 +26,7 @@ export function createBatchClaimRepository(deps: { db: Database; /** 0 = no limi
     // linked account, a company customer, or the number itself) is decided in the same statement,
     // by the identity module's rule, and the history read is that user's (shared with the web chat).
     type Row = { conversation_key: string; recipient: string; phone: string | null; bsuid: string | null; profile_name: string | null; user_ready: boolean;
+      language: 'id' | 'en' | null;
       who: [string, SenderSource] | null;
       id: number; attempts: number; reply_parts: string[] | null; reply_meta: Record<string, unknown> | null; parts_sent: number; fresh: boolean;
       rate_window_start: Date | string | null; rate_window_used: number; rate_notice_window: Date | string | null;
@@ -37,7 +38,7 @@ export function createBatchClaimRepository(deps: { db: Database; /** 0 = no limi
          SET lease_owner = $2, lease_until = $3, due_at = CASE WHEN open_batch_id IS NULL THEN NULL ELSE due_at END,
              open_batch_id = COALESCE(open_batch_id, nextval('whatsapp_batches_id_seq'))
          WHERE conversation_key = ANY($1::text[]) AND (due_at <= $4 OR open_batch_id IS NOT NULL) AND (lease_until IS NULL OR lease_until < $4)
-         RETURNING conversation_key, open_batch_id, recipient, phone, bsuid, profile_name, user_ready,
+         RETURNING conversation_key, open_batch_id, recipient, phone, bsuid, profile_name, user_ready, language,
                    rate_window_start, rate_window_used, rate_notice_window
        ), b AS (
          INSERT INTO whatsapp_batches AS wb (id, conversation_key) SELECT open_batch_id, conversation_key FROM c
@@ -48,7 +49,7 @@ export function createBatchClaimRepository(deps: { db: Database; /** 0 = no limi
          WHERE b.fresh AND i.conversation_key = b.conversation_key AND i.batch_id IS NULL AND i.starts_turn
          RETURNING i.batch_id, i.wamid, i.type, i.content, i.sent_at, i.seq
        )
-       SELECT c.conversation_key, c.recipient, c.phone, c.bsuid, c.profile_name, c.user_ready, r.who,
+       SELECT c.conversation_key, c.recipient, c.phone, c.bsuid, c.profile_name, c.user_ready, c.language, r.who,
               c.rate_window_start, c.rate_window_used, c.rate_notice_window,
               b.id, b.attempts, b.reply_parts, b.reply_meta, b.parts_sent, b.fresh,
               COALESCE(
@@ -102,7 +103,7 @@ export function createBatchClaimRepository(deps: { db: Database; /** 0 = no limi
       out.push({
         id: row.id, key: row.conversation_key, userId: row.who?.[0] ?? row.conversation_key, sender: row.who?.[1] ?? 'number',
         recipient: row.recipient, phone: row.phone, bsuid: row.bsuid, profileName: row.profile_name,
-        userReady: row.user_ready, attempts: row.attempts, replyParts: row.reply_parts, replyMeta: row.reply_meta, partsSent: row.parts_sent,
+        userReady: row.user_ready, language: row.language, attempts: row.attempts, replyParts: row.reply_parts, replyMeta: row.reply_meta, partsSent: row.parts_sent,
         messages,
         history: (row.history ?? []).map((h) => ({ role: h.role, text: h.content, at: new Date(h.created_at), channel: h.channel })),
         ...(limited.length ? { limited, notice } : {}),

@@ -16,7 +16,9 @@ import { createBatchScheduler } from './batch-scheduler';
 import type { OperatorService } from '../operator/operator-service';
 import { buildMediaTurn, noticeText, type MediaRepository } from './media/media-turn';
 import type { MediaInput, MediaPreparer } from './media/media-preparer';
-import { DEFAULT_WELCOME_TEXT } from './media/media-texts';
+import type { Lang } from '../i18n/lang';
+import { languageAfter } from './conversation-language';
+import type { ReadReceipts } from './read-receipts';
 
 const MAX_ATTEMPTS = 5;
 
@@ -47,6 +49,10 @@ export interface BatchServiceDeps {
   metrics?: Pick<Metrics, 'batches' | 'replyDelay'>;
   /** Voice notes, photos and documents (media/); without it the model gets their descriptions. */
   media?: { preparer: MediaPreparer; repository: MediaRepository; welcomeText?: string };
+  /** APP_DEFAULT_LANGUAGE: the fixed texts' language until a person's messages say which they read. */
+  defaultLanguage?: Lang;
+  /** Blue ticks during the window (inbound-service); the typing call at the window's end supersedes a pending one. */
+  readReceipts?: Pick<ReadReceipts, 'covered'>;
 }
 
 export interface BatchService {
@@ -100,13 +106,16 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
   });
   const { schedule } = scheduler;
 
-  const limitedDeps = { graph, chatLogger: deps.chatLogger, logger: log, perMinute: deps.rateLimitPerMinute ?? 0, optedOut: deps.handoff?.isOptedOutRecipient };
+  const defaultLanguage = deps.defaultLanguage ?? 'id';
+  const limitedDeps = { graph, chatLogger: deps.chatLogger, logger: log, perMinute: deps.rateLimitPerMinute ?? 0, optedOut: deps.handoff?.isOptedOutRecipient, defaultLanguage };
 
   async function answer(b: ClaimedBatch): Promise<void> {
     // Everything pending was over the rate limit: no AI turn, at most the notice.
     if (!b.messages.length) return handleLimited(limitedDeps, b);
     const started = clock();
     const last = b.messages[b.messages.length - 1];
+    // The language of the person's latest messages (kept by the webhook); fixed texts and the AI turn use it.
+    let lang: Lang = b.language ?? defaultLanguage;
     let parts = b.replyParts;
     let meta = b.replyMeta as (TurnMeta & Record<string, unknown>) | null;
     let userReady = parts !== null;
@@ -122,7 +131,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
     try {
       if (b.attempts > MAX_ATTEMPTS) throw new GaveUp(`gave up after ${MAX_ATTEMPTS} attempts`);
       // Not the AI's turn (operator, waiting for one, STOP/START): a fixed text or nothing, no typing.
-      const held = parts || !deps.handoff ? null : await heldParts(deps.handoff, b);
+      const held = parts || !deps.handoff ? null : await heldParts(deps.handoff, b, lang);
       if (held) {
         if (!b.userReady && !ready.has(b.key)) await ensureUser({ key: b.key, phone: b.phone, bsuid: b.bsuid, profileName: b.profileName });
         userReady = true;
@@ -131,11 +140,12 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
       }
       if (!parts) {
         // Read receipt + typing while the AI works; awaited before the reply so it never lands after it.
+        deps.readReceipts?.covered(b.key, last?.wamid);
         const typing = last ? graph.markReadAndTyping(last.wamid).catch((err) => log.warn({ err: { message: (err as Error).message } }, 'could not mark as read')) : null;
         if (!b.userReady && !ready.has(b.key)) await ensureUser({ key: b.key, phone: b.phone, bsuid: b.bsuid, profileName: b.profileName });
         userReady = true;
         const texts = b.messages.map((m) => m.content);
-        const link = await deps.identity.handleLinkCodes({ key: b.key, phone: b.phone, bsuid: b.bsuid }, texts);
+        const link = await deps.identity.handleLinkCodes({ key: b.key, phone: b.phone, bsuid: b.bsuid }, texts, lang);
         let history = b.history;
         let sender = b.sender;
         if (link.linkedTo && link.linkedTo !== userId) {
@@ -153,10 +163,12 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
           // Voice notes become their transcript (here and in the history), photos image parts, PDFs text.
           const media = deps.media ? await buildMediaTurn(deps.media, turn, history) : null;
           if (media) media.history.forEach((content, i) => { turn[i].content = content; });
-          const notices = media ? noticeText(media.notices, media.lang, deps.media?.welcomeText ?? DEFAULT_WELCOME_TEXT) : [];
+          // A voice note's words say its language too, once transcribed.
+          if (media) lang = languageAfter(lang, media.modelMessages.filter((m) => m.startsWith('🎤 ')).map((content) => ({ type: 'text', content })));
+          const notices = media ? noticeText(media.notices, lang, deps.media?.welcomeText) : [];
           // Nothing the model could use (a welcome, an unreadable type, an unheard voice note): the fixed text only.
           const result = media && !media.modelMessages.length ? placeholderMeta(notices.join('\n\n'))
-            : await deps.ai.reply({ userId, channel: 'whatsapp', messages: media?.modelMessages ?? turn.map((m) => m.content), history, userName: b.profileName, sender,
+            : await deps.ai.reply({ userId, channel: 'whatsapp', messages: media?.modelMessages ?? turn.map((m) => m.content), history, userName: b.profileName, sender, language: lang,
               ...(media?.images.length ? { images: media.images } : {}) });
           if (media?.modelMessages.length && notices.length) {
             // The welcome greets before the answer; the other notices follow it.
@@ -268,9 +280,9 @@ export function createBatchService(deps: BatchServiceDeps): BatchService {
 
 class GaveUp extends Error {}
 
-async function heldParts(handoff: Pick<OperatorService, 'gate'>, b: ClaimedBatch): Promise<string[] | null> {
+async function heldParts(handoff: Pick<OperatorService, 'gate'>, b: ClaimedBatch, language: Lang): Promise<string[] | null> {
   const last = b.messages[b.messages.length - 1];
-  const g = await handoff.gate({ userId: b.userId, channel: 'whatsapp', texts: b.messages.map((m) => m.content), recipient: b.recipient, lastInboundAt: last?.sentAt });
+  const g = await handoff.gate({ userId: b.userId, channel: 'whatsapp', texts: b.messages.map((m) => m.content), recipient: b.recipient, lastInboundAt: last?.sentAt, language });
   return g.action === 'ai' ? null : g.action === 'reply' ? splitMessage(markdownToWhatsApp(g.text)) : [];
 }
 

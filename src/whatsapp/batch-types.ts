@@ -18,6 +18,8 @@ export interface ClaimedBatch {
   profileName: string | null;
   /** The user row and first-contact profile were already created (during the window). */
   userReady: boolean;
+  /** The language the person reads, from their latest messages (stored by the webhook); null until known. */
+  language: 'id' | 'en' | null;
   attempts: number;
   messages: BatchMessage[];
   /** Present when a previous attempt already got the reply from the AI (resumed batch). */

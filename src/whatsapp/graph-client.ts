@@ -38,6 +38,8 @@ export interface GraphClient {
   sendText(to: string, body: string, opts?: { replyTo?: string }): Promise<{ messageId: string }>;
   /** Marks the message (and every earlier one) read and shows "typing…" for up to 25 s. */
   markReadAndTyping(messageId: string): Promise<void>;
+  /** Marks the message (and every earlier one) read: blue ticks, no typing indicator. */
+  markRead(messageId: string): Promise<void>;
   /** Closes the kept-alive connections (shutdown). */
   close(): Promise<void>;
 }
@@ -137,6 +139,10 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
     async markReadAndTyping(messageId) {
       await call({ messaging_product: 'whatsapp', status: 'read', message_id: messageId, typing_indicator: { type: 'text' } }, 'read',
         Math.min(maxRetryMs, 5000)); // cosmetic: never hold a reply back for long
+    },
+    async markRead(messageId) {
+      // Blue ticks during the window: one attempt, no retry (the read+typing call at the window's end covers a lost one).
+      await call({ messaging_product: 'whatsapp', status: 'read', message_id: messageId }, 'read', 0);
     },
     async close() { await dispatcher.close(); },
   };

@@ -9,6 +9,8 @@ import { createGroupCommitter } from './group-commit';
 import { conversationKey } from './session-service';
 import type { Due, MessageBuffer } from './message-buffer';
 import { parseWebhook, type InboundMessage, type StatusEvent } from './parse-webhook';
+import type { BufferWindow } from './buffer-window';
+import type { ReadReceipts } from './read-receipts';
 
 export interface ReceiveResult { afterResponse(): void }
 
@@ -20,8 +22,12 @@ export interface InboundService {
 const NO_DUE: ReadonlyMap<string, Due> = new Map();
 
 export function createInboundService(deps: {
-  db: Database; buffer: MessageBuffer; batches: BatchService | null; logger: Logger; clock: () => number; windowMs: number; phoneNumberId: string;
+  db: Database; buffer: MessageBuffer; batches: BatchService | null; logger: Logger; clock: () => number; phoneNumberId: string;
+  /** WHATSAPP_BUFFER_MS, or per message with WHATSAPP_BUFFER_MIN_MS (buffer-window.ts). */
+  windowMs: number | BufferWindow;
   metrics?: Pick<Metrics, 'messagesStored'>;
+  /** Marks messages read as they arrive (blue ticks during the window). */
+  readReceipts?: ReadReceipts;
 }): InboundService {
   const log = deps.logger.child({ module: 'whatsapp-webhook' });
   // Concurrent webhooks share one INSERT (and one commit): see group-commit.ts. One statement in
@@ -59,6 +65,7 @@ export function createInboundService(deps: {
           deps.batches?.schedule(mine);
           deps.batches?.prepareUsers(accepted.flatMap((m, i) => (m.startsTurn ? [{ key: keys[i], phone: m.phone, bsuid: m.bsuid, profileName: m.profileName }] : [])));
           deps.batches?.prepareMedia(accepted.filter((m) => m.startsTurn).map((m) => ({ wamid: m.wamid, type: m.type, content: m.content, raw: m.raw })));
+          if (deps.readReceipts) accepted.forEach((m, i) => { if (m.startsTurn) deps.readReceipts!.seen(keys[i], m.wamid, m.timestamp); });
           const perSender = new Map<string, number>();
           for (const m of accepted) { const k = m.phone ?? m.bsuid ?? '?'; perSender.set(k, (perSender.get(k) ?? 0) + 1); }
           for (const [sender, n] of perSender) log.info({ count: n }, `📱 Received ${n} messages from ${sender}`);

@@ -9,13 +9,19 @@ import { createBatchFinishRepository } from './batch-finish-repository';
 import type { InboundMessage, StatusEvent } from './parse-webhook';
 import { conversationKey } from './session-service';
 import type { ClaimedBatch, Due, FinishOutcome } from './batch-types';
+import type { BufferWindow } from './buffer-window';
+import { languageSignal } from './conversation-language';
 
 export type { Due, BatchMessage, ClaimedBatch, FinishOutcome } from './batch-types';
 export { RATE_WINDOW_MS } from './batch-types';
 
 export interface MessageBuffer {
-  /** Stores new messages (one statement, duplicates ignored) and pushes each conversation's due time. */
-  ingest(messages: InboundMessage[], nowMs: number, windowMs: number): Promise<{ stored: number; due: Due[] }>;
+  /**
+   * Stores new messages (one statement, duplicates ignored) and pushes each conversation's due time:
+   * `window` after now, of the conversation's latest message (buffer-window.ts). The conversation's
+   * language follows its latest message that says which (conversation-language.ts).
+   */
+  ingest(messages: InboundMessage[], nowMs: number, window: number | BufferWindow): Promise<{ stored: number; due: Due[] }>;
   recordStatuses(statuses: StatusEvent[]): Promise<void>;
   /** Conversations due before `horizonMs`, or with an abandoned batch, whose lease is free. */
   candidates(nowMs: number, horizonMs: number, limit: number): Promise<Due[]>;
@@ -43,12 +49,14 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
   const finisher = createBatchFinishRepository({ db });
   const claimer = createBatchClaimRepository({ db, rateLimitPerMinute: limit });
   const buffer: MessageBuffer = {
-    async ingest(messages, nowMs, windowMs) {
+    async ingest(messages, nowMs, window) {
       if (!messages.length) return { stored: 0, due: [] };
-      const cols: string[][] = [[], [], [], [], [], [], [], [], [], [], []];
+      const windowOf = typeof window === 'number' ? () => window : window;
+      const cols: string[][] = [[], [], [], [], [], [], [], [], [], [], [], [], []];
       for (const m of messages) {
         const row = [m.wamid, conversationKey(m), m.phone ?? m.bsuid ?? '', m.phone ?? '', m.bsuid ?? '', m.profileName ?? '',
-          m.type, m.content, m.startsTurn ? 't' : 'f', m.timestamp.toISOString(), JSON.stringify(m.raw)];
+          m.type, m.content, m.startsTurn ? 't' : 'f', m.timestamp.toISOString(), JSON.stringify(m.raw),
+          String(Math.max(0, Math.round(windowOf(m)))), languageSignal(m.type, m.content) ?? ''];
         row.forEach((v, i) => cols[i].push(v));
       }
       // One round trip: insert the messages, then upsert only the conversations that got a new one,
@@ -58,25 +66,29 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
       const r = await retryOnDeadlock(() => db.query<{ conversation_key: string; due_at: Date | null; inserted: number }>(
         `WITH incoming AS (
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                                $9::text[], $10::text[], $11::text[])
-             AS t(wamid, conversation_key, recipient, phone, bsuid, profile_name, type, content, starts_turn, sent_at, message)
+                                $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+             AS t(wamid, conversation_key, recipient, phone, bsuid, profile_name, type, content, starts_turn, sent_at, message, window_ms, lang)
          ), ins AS (
            INSERT INTO whatsapp_inbound (wamid, conversation_key, type, content, starts_turn, sent_at, message)
            SELECT wamid, conversation_key, type, content, starts_turn::boolean, sent_at::timestamptz, message::jsonb FROM incoming
            ORDER BY wamid -- concurrent groups sharing re-delivered wamids wait on them in one order: no deadlock
            ON CONFLICT (wamid) DO NOTHING
-           RETURNING conversation_key, starts_turn
+           RETURNING wamid, conversation_key, starts_turn
          ), touched AS (
-           SELECT conversation_key, bool_or(starts_turn) AS starts, count(*)::int AS n FROM ins GROUP BY conversation_key
+           -- The latest new message decides the window (and, when it says, the language).
+           SELECT i.conversation_key, bool_or(i.starts_turn) AS starts, count(*)::int AS n,
+                  (array_agg(x.window_ms ORDER BY x.sent_at::timestamptz DESC, x.wamid DESC) FILTER (WHERE i.starts_turn))[1]::int AS window_ms,
+                  (array_agg(x.lang ORDER BY x.sent_at::timestamptz DESC, x.wamid DESC) FILTER (WHERE x.lang <> ''))[1] AS lang
+           FROM ins i JOIN incoming x USING (wamid) GROUP BY i.conversation_key
          ), who AS (
            SELECT DISTINCT ON (conversation_key) conversation_key, recipient, NULLIF(phone, '') AS phone, NULLIF(bsuid, '') AS bsuid,
                   NULLIF(profile_name, '') AS profile_name
            FROM incoming ORDER BY conversation_key, profile_name DESC
          ), up AS (
          INSERT INTO whatsapp_conversations AS c (conversation_key, recipient, phone, bsuid, profile_name, due_at,
-           last_inbound_at, session_started_at, session_messages)
+           last_inbound_at, session_started_at, session_messages, language)
          SELECT t.conversation_key, w.recipient, w.phone, w.bsuid, w.profile_name,
-                CASE WHEN t.starts THEN $12::timestamptz ELSE NULL END, $13::timestamptz, $13::timestamptz, t.n
+                CASE WHEN t.starts THEN $14::timestamptz + t.window_ms * interval '1 millisecond' ELSE NULL END, $14::timestamptz, $14::timestamptz, t.n, t.lang
          FROM touched t JOIN who w USING (conversation_key)
          ORDER BY t.conversation_key -- concurrent groups lock rows in the same order: no deadlock
          ON CONFLICT (conversation_key) DO UPDATE SET
@@ -88,11 +100,12 @@ export function createMessageBuffer(deps: { db: Database; /** 0 or unset = no li
            last_inbound_at = EXCLUDED.last_inbound_at,
            session_started_at = CASE WHEN c.session_ended_at IS NULL THEN c.session_started_at ELSE EXCLUDED.session_started_at END,
            session_messages = CASE WHEN c.session_ended_at IS NULL THEN c.session_messages + EXCLUDED.session_messages ELSE EXCLUDED.session_messages END,
-           session_ended_at = NULL
+           session_ended_at = NULL,
+           language = COALESCE(EXCLUDED.language, c.language)
          RETURNING c.conversation_key, c.due_at
          )
          SELECT up.conversation_key, up.due_at, t.n AS inserted FROM up JOIN touched t USING (conversation_key)`,
-        [...cols, new Date(nowMs + windowMs).toISOString(), new Date(nowMs).toISOString()], { name: 'whatsapp-ingest' }));
+        [...cols, new Date(nowMs).toISOString()], { name: 'whatsapp-ingest' }));
       return {
         stored: r.rows.reduce((n, row) => n + Number(row.inserted), 0),
         due: r.rows.map((row) => ({ key: row.conversation_key, dueAt: row.due_at })),

@@ -19,12 +19,16 @@ import onFinished from 'on-finished';
 import type { EarlyHandler } from '../early-routes';
 import type { Metrics } from '../metrics/metrics';
 import { createMediaModule } from './media/media-module';
+import { createBufferWindow } from './buffer-window';
+import { createReadReceipts } from './read-receipts';
 
 export interface WhatsAppModuleOptions {
   /** Defaults to the META_* configuration; null = not configured (webhook answers 503). */
   credentials?: WhatsAppCredentials | null;
   clock?: () => number;
   bufferMs?: number;
+  /** WHATSAPP_BUFFER_MIN_MS (null = off). */
+  bufferMinMs?: number | null;
   sweepMs?: number;
   leaseMs?: number;
   cleanupIntervalMs?: number;
@@ -39,6 +43,7 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
   const clock = opts.clock ?? Date.now;
   const credentials = opts.credentials === undefined ? credentialsFromConfig(config) : opts.credentials;
   const windowMs = opts.bufferMs ?? config.whatsapp.bufferMs;
+  const bufferWindow = createBufferWindow({ windowMs, minMs: opts.bufferMinMs !== undefined ? opts.bufferMinMs : config.whatsapp.bufferMinMs });
   const state = createChannelState(deps);
   const buffer = createMessageBuffer({ db, rateLimitPerMinute: config.whatsapp.rateLimitPerMinute });
   const sessions = createSessionService({
@@ -54,13 +59,17 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
   }) : null;
   if (graph) deps.notices.attach((to, text) => graph.sendText(to, text));
   const media = credentials ? createMediaModule({ config, logger, db, credentials }) : null;
+  const readReceipts = graph ? createReadReceipts({ graph, logger, clock }) : null;
   const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   const batches = graph ? createBatchService({
     buffer, sessions, graph, ai: deps.ai, history: deps.history, identity: deps.identity, chatLogger: deps.chatLogger, logger, clock, owner,
     sweepMs: opts.sweepMs ?? config.whatsapp.sweepMs, leaseMs: opts.leaseMs ?? config.whatsapp.leaseMs,
     rateLimitPerMinute: config.whatsapp.rateLimitPerMinute, handoff: deps.handoff, metrics: deps.metrics, media: media ?? undefined,
+    defaultLanguage: config.defaultLanguage, readReceipts: readReceipts ?? undefined,
   }) : null;
-  const inbound = credentials ? createInboundService({ db, buffer, batches, logger, clock, windowMs, phoneNumberId: credentials.phoneNumberId, metrics: deps.metrics }) : null;
+  const inbound = credentials ? createInboundService({
+    db, buffer, batches, logger, clock, windowMs: bufferWindow, phoneNumberId: credentials.phoneNumberId, metrics: deps.metrics, readReceipts: readReceipts ?? undefined,
+  }) : null;
   const status = createStatusService({ app: deps, credentials, sessions, buffer, state, clock, inFlight: () => batches?.inFlight() ?? 0 });
 
   const intake = countResults(createWebhookIntake({
@@ -91,6 +100,7 @@ export function createWhatsAppModule(deps: AppDeps, opts: WhatsAppModuleOptions 
     },
     async stop() {
       if (cleanup) clearInterval(cleanup);
+      readReceipts?.stop();
       await batches?.stop();
       await graph?.close();
       await media?.close();

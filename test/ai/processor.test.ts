@@ -108,6 +108,12 @@ describe('AI processor with OpenRouter', () => {
     expect(r.text).toMatch(expected);
     expect(t.logs.text()).toMatch(/AI admin belum selesai/);
   });
+
+  test('when the channel says the person reads English, then the busy text is English even for a message that says no language', async () => {
+    for (let i = 0; i < 20; i++) fake.script(errorResponse(500, 'Internal Server Error'));
+    const r = await t.deps.ai.reply(turn({ messages: ['ok'], language: 'en' }));
+    expect(r.text).toMatch(/^Sorry, our AI admin is busy/);
+  });
 });
 
 describe('AI processor when the database cannot be read', () => {

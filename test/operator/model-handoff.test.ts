@@ -3,7 +3,7 @@
 // conversation in needs_human on both channels, announces it and tells the customer; a model
 // without tool support still answers, once.
 import request from 'supertest';
-import { HANDOFF_TEXTS } from '../../src/operator/handoff-texts';
+import { t } from '../../src/i18n/catalogue';
 import { NO_TOOL_USE, completion, startFakeOpenRouter, toolCallCompletion, type FakeOpenRouter } from '../helpers/fake-openrouter-server';
 import { startFakeReceiver, type FakeReceiver } from '../helpers/fake-webhook-receiver';
 import { createWhatsAppTestApp, sleep, type WhatsAppTestApp } from '../helpers/whatsapp-test-app';
@@ -66,7 +66,7 @@ describe('the model hands a turn to a person', () => {
   it('when the model only calls the tool, without words, then the customer is told in their language that a person will reply', async () => {
     const phone = '6281400000102';
     s.or.script(toolCallCompletion('handoff_to_human', { reason: 'fraud' }));
-    expect(await s.say(phone, 'there is a loan on my report that is not mine, someone used my identity')).toEqual([HANDOFF_TEXTS.en.escalated]);
+    expect(await s.say(phone, 'there is a loan on my report that is not mine, someone used my identity')).toEqual([t('en', 'bot.escalated')]);
     expect((await s.thread(`whatsapp_${phone}`)).conversation).toMatchObject({ state: 'needs_human', reason: 'AI flagged: suspected fraud or identity theft' });
   });
 
@@ -81,7 +81,7 @@ describe('the model hands a turn to a person', () => {
     const { agent, csrf, userId } = await demoSignIn(s.t.app, 'Sanggah Web');
     s.or.script(toolCallCompletion('handoff_to_human', { reason: 'complaint' }));
     const r = await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: 'saya mau komplain, pelayanan cabang sangat buruk' }).expect(200);
-    expect(r.body.reply.text).toBe(HANDOFF_TEXTS.id.escalated);
+    expect(r.body.reply.text).toBe(t('id', 'bot.escalated'));
     expect((await s.thread(userId)).conversation).toMatchObject({ state: 'needs_human', reason: 'AI flagged: complaint', channel: 'web' });
     await waitFor(() => s.hook.received.some((x) => x.userId === userId && x.channel === 'web'));
     const calls = s.or.requests.length;

@@ -2,7 +2,7 @@
 // hand a web chat conversation over and back; the escalation phrases are recognised offline.
 import request from 'supertest';
 import { createEmptyKnowledgeBase } from '../../src/knowledge/types';
-import { asksForHuman, optKeyword } from '../../src/operator/handoff-texts';
+import { asksForHuman, optKeyword } from '../../src/operator/handoff-keywords';
 import { startFakeGoogle, type FakeGoogle } from '../helpers/fake-google-server';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { googleSignIn, type Agent } from '../helpers/web-session';

@@ -100,14 +100,30 @@ describe('web chat API', () => {
 
   test('when the message is empty, too long or not JSON, then the answer is 400 with a plain message and nothing is stored', async () => {
     const { agent, csrf, userId } = await demoSignIn(t.app, 'Bad Input');
-    const empty = await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: '   ' }).expect(400);
+    const empty = await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: '   ', language: 'en' }).expect(400);
     expect(empty.body.error).toEqual({ code: 'empty-message', message: 'Type a question first.' });
+    // The page's language: Indonesian by default, English when the browser prefers it.
+    const id = await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: '' }).expect(400);
+    expect(id.body.error.message).toBe('Tulis pertanyaan Anda dulu.');
+    const en = await agent.post('/api/chat').set('X-CSRF-Token', csrf).set('Accept-Language', 'en-US,en;q=0.9').send({ message: '' }).expect(400);
+    expect(en.body.error.message).toBe('Type a question first.');
     await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: 42 }).expect(400);
     const long = await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: 'x'.repeat(4001) }).expect(400);
     expect(long.body.error.code).toBe('message-too-long');
     const broken = await agent.post('/api/chat').set('X-CSRF-Token', csrf).set('Content-Type', 'application/json').send('{"message":').expect(400);
     expect(broken.body.error.code).toBe('invalid-json');
     expect(await t.deps.history.recent(userId)).toEqual([]);
+  });
+
+  test('when the page is English, then the turn and the fixed texts are English whatever the message says; an Indonesian page gets Indonesian', async () => {
+    const en = await demoSignIn(t.app, 'Page English');
+    await en.agent.post('/api/chat').set('X-CSRF-Token', en.csrf).send({ message: 'ok', language: 'en' }).expect(200);
+    expect(ai.inputs[ai.inputs.length - 1].language).toBe('en');
+    const handoff = await en.agent.post('/api/chat').set('X-CSRF-Token', en.csrf).send({ message: 'saya mau bicara dengan CS', language: 'en' }).expect(200);
+    expect(handoff.body.reply.text).toMatch(/^Understood, we have passed your request to our team/);
+    const id = await demoSignIn(t.app, 'Halaman Indonesia');
+    const r = await id.agent.post('/api/chat').set('X-CSRF-Token', id.csrf).set('Cookie', 'lang=id').send({ message: 'I want to talk to a human' }).expect(200);
+    expect(r.body.reply.text).toMatch(/^Baik, permintaan Anda sudah kami teruskan/);
   });
 
   test('when the demo name is missing or has no letters, then sign-in answers 400 and nobody is signed in', async () => {
@@ -126,7 +142,7 @@ describe('web chat API when the AI fails', () => {
     const t = await createTestApp({ build: { overrides: { ai: failing, chatLogger } } });
     try {
       const { agent, csrf, userId } = await demoSignIn(t.app, 'Unlucky');
-      const r = await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: 'What is my score?' }).expect(503);
+      const r = await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: 'What is my score?', language: 'en' }).expect(503);
       expect(r.body.error.code).toBe('ai-unavailable');
       expect(r.body.error.message).toMatch(/could not answer just now/);
       expect(r.text).not.toMatch(/OpenRouter|processor\.ts|at .*:\d+/);
@@ -162,9 +178,11 @@ describe('web chat rate limit', () => {
       const a = await demoSignIn(t.app, 'Fast Typer');
       const b = await demoSignIn(t.app, 'Calm Typer');
       for (let i = 0; i < 2; i++) await a.agent.post('/api/chat').set('X-CSRF-Token', a.csrf).send({ message: `q${i}` }).expect(200);
-      const r = await a.agent.post('/api/chat').set('X-CSRF-Token', a.csrf).send({ message: 'q3' }).expect(429);
+      const r = await a.agent.post('/api/chat').set('X-CSRF-Token', a.csrf).send({ message: 'q3', language: 'en' }).expect(429);
       expect(r.body.error.code).toBe('rate-limited');
       expect(r.body.error.message).toMatch(/too quickly \(at most 2 a minute\)/);
+      const id = await a.agent.post('/api/chat').set('X-CSRF-Token', a.csrf).send({ message: 'q4' }).expect(429);
+      expect(id.body.error.message).toMatch(/^Pesan Anda terlalu cepat \(paling banyak 2 per menit\)/);
       // The clock stands 1 s into its minute: the window ends in 59 s, whatever the wall clock says.
       expect(r.headers['retry-after']).toBe('59');
       expect(r.body.error.details).toEqual({ retryAfterSeconds: 59 });

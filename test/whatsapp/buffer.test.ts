@@ -33,7 +33,11 @@ describe('WhatsApp message buffer', () => {
     expect(batch.rows).toEqual([{ status: 'sent', graph_message_ids: [sent.messageId] }]);
     const kinds = w.graph.calls.map((c) => c.kind);
     expect(kinds.indexOf('read')).toBeLessThan(kinds.indexOf('text'));
-    expect(w.graph.reads()[0].body).toMatchObject({ status: 'read', typing_indicator: { type: 'text' } });
+    // The message is marked read as it arrives; typing is shown when the window ends, before the reply.
+    expect(w.graph.reads()[0].body).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: expect.any(String) });
+    const typing = w.graph.calls.findIndex((c) => c.kind === 'read' && Boolean(c.body.typing_indicator));
+    expect(typing).toBeGreaterThan(0);
+    expect(typing).toBeLessThan(kinds.indexOf('text'));
     expect(sent.authorization).toBe('Bearer test-access-token');
     expect(sent.path).toBe('/v24.0/106540352242922/messages');
     expect(await w.count("SELECT count(*)::int AS n FROM usercreditinsights WHERE user_id = 'whatsapp_6281234567802' AND is_dummy")).toBe(1);
@@ -64,7 +68,7 @@ describe('WhatsApp message buffer', () => {
   test('when messages arrive while a batch is being answered, then they form the next turn, which sees the previous batch and reply in its history', async () => {
     w.graph.setDelay(700); // the first reply is slow to send
     await w.post(textPayload('6281234567805', 'pertama')).expect(200);
-    await w.graph.waitFor((g) => g.calls.some((c) => c.kind === 'read'), 5000);
+    await w.graph.waitFor((g) => g.calls.some((c) => c.kind === 'read' && Boolean(c.body.typing_indicator)), 5000); // the window ended
     await w.post(textPayload('6281234567805', 'kedua')).expect(200);
     await w.graph.waitFor((g) => g.sent().length >= 2, 15_000);
     w.graph.setDelay(0);

@@ -85,8 +85,8 @@ describe('WhatsApp media: voice notes, photos and documents', () => {
     transcripts.set(bytes.toString('base64'), 'cepat');
     await send(from, [{ type: 'audio', content: { id: 'v-win', mime_type: 'audio/ogg', voice: true } }]);
     await repliesTo(from);
-    // The read receipt goes out when the batch is claimed (the window is over): the file came before it.
-    const claimedAt = w.graph.calls.find((c) => c.kind === 'read')!.at;
+    // The read+typing call goes out when the batch is claimed (the window is over): the file came before it.
+    const claimedAt = w.graph.calls.find((c) => c.kind === 'read' && c.body.typing_indicator)!.at;
     expect(w.graph.mediaCalls.map((c) => c.at < claimedAt)).toEqual([true, true]);
   });
 

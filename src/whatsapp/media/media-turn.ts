@@ -3,11 +3,12 @@
 // notices, and the text each message leaves in the history and the chat log.
 import type { ImageInput } from '../../ai/content-parts';
 import type { ConversationMessage } from '../../ai/types';
-import { detectLanguage } from '../../knowledge/text-analyzer';
 import type { Database } from '../../db/database';
 import type { BatchMessage } from '../message-buffer';
 import { MEDIA_TYPES, type MediaPreparer, type PreparedMessage } from './media-preparer';
-import { MEDIA_TEXTS, type Notice, type NoticeLang } from './media-texts';
+import { t } from '../../i18n/catalogue';
+import type { Lang } from '../../i18n/lang';
+import { NOTICE_KEYS, type Notice } from './media-texts';
 
 export interface MediaTurn {
   /** For the model, in order; empty = answer with the notices only (no model call). */
@@ -16,7 +17,6 @@ export interface MediaTurn {
   history: string[];
   images: ImageInput[];
   notices: Notice[];
-  lang: NoticeLang;
 }
 
 export interface MediaRepository {
@@ -55,22 +55,18 @@ export async function buildMediaTurn(deps: { preparer: MediaPreparer; repository
   }));
   const rewritten = prepared.flatMap((p, i) => (p.forHistory !== messages[i].content ? [{ wamid: messages[i].wamid, content: p.forHistory }] : []));
   await deps.repository.rewrite(rewritten);
-  const typed = messages.filter((m) => !MEDIA_TYPES.has(m.type) && !FIXED[m.type]).map((m) => m.content);
-  const lastUser = [...history].reverse().find((h) => h.role === 'user')?.text ?? '';
-  const words = [...typed, ...prepared.filter((p) => p.forModel?.startsWith('🎤')).map((p) => p.forModel!), lastUser].join('\n');
   return {
     modelMessages: prepared.flatMap((p) => (p.forModel !== null ? [p.forModel] : [])),
     history: prepared.map((p) => p.forHistory),
     images: prepared.flatMap((p) => (p.image ? [p.image] : [])),
     notices: [...new Set(prepared.flatMap((p) => (p.notice ? [p.notice] : [])))],
-    lang: words.trim() ? detectLanguage(words) : 'id',
   };
 }
 
-/** The fixed texts of a turn's notices; the welcome first, each at most once. */
-export function noticeText(notices: Notice[], lang: NoticeLang, welcomeText: string): string[] {
+/** The fixed texts of a turn's notices in the person's language; the welcome (WHATSAPP_WELCOME_TEXT when set) first, each at most once. */
+export function noticeText(notices: Notice[], lang: Lang, welcomeText?: string | null): string[] {
   const out: string[] = [];
-  if (notices.includes('welcome')) out.push(welcomeText);
-  for (const n of notices) if (n !== 'welcome') out.push(MEDIA_TEXTS[lang][n]);
+  if (notices.includes('welcome')) out.push(welcomeText || t(lang, NOTICE_KEYS.welcome));
+  for (const n of notices) if (n !== 'welcome') out.push(t(lang, NOTICE_KEYS[n]));
   return out;
 }

@@ -30,6 +30,7 @@ export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'd
       next(new AppError('sandbox-starting', 503, 'The WhatsApp sandbox is starting (database not ready); please retry'));
     });
   };
+  let listeningOn: number | null = null;
   const router = Router();
   // Every request to the webhook or the sandbox tells us the port we can reach ourselves on.
   router.use([WEBHOOK_PATH, '/sandbox'], learnPort);
@@ -47,11 +48,13 @@ export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'd
     router,
     credentials: service.credentials,
     service,
-    listening({ port }) { service.learnPort(port); },
+    listening({ port }) { listeningOn = port; service.learnPort(port); },
     async start() {
       await service.load();
-      // The simulate CLI defaults to port 3000: name the server when it is elsewhere.
-      const url = config.publicUrl === 'http://localhost:3000' ? '' : ` --url ${config.publicUrl}`;
+      // The simulate CLI posts to http://localhost:3000 by default: on any other port (PORT=3100
+      // npm start) the suggested command names this server's own local address.
+      const port = listeningOn ?? config.port;
+      const url = port === 3000 ? '' : ` --url http://localhost:${port}`;
       logger.info({ module: 'whatsapp-sandbox', page: `${config.publicUrl}/sandbox` },
         `🧪 WhatsApp sandbox on (no Meta account needed): open ${config.publicUrl}/sandbox or run: npm run simulate --${url} --from <phone> "halo"`);
     },
