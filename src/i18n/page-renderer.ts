@@ -63,8 +63,9 @@ export function createPageRenderer(opts: { defaultLanguage: Lang }) {
     language: (req: Request, res: Response) => pageLanguage(req, res, opts.defaultLanguage),
     render,
     /** Sends an HTML file from disk in the request's language. */
-    send(req: Request, res: Response, file: string, page: PageOptions, values?: Record<string, string>): void {
+    send(req: Request, res: Response, file: string, page: PageOptions, values?: Record<string, string> | ((lang: Lang) => Record<string, string>)): void {
       const lang = pageLanguage(req, res, opts.defaultLanguage);
+      if (typeof values === 'function') values = values(lang);
       res.set({ 'Content-Language': lang, Vary: 'Accept-Language, Cookie' });
       if (!res.get('Cache-Control')) res.set('Cache-Control', 'no-cache');
       res.type('html').send(render(req, lang, read(file), page, values));

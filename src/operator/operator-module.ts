@@ -8,6 +8,7 @@ import { createOperatorAuth } from './operator-auth';
 import { createOperatorRepository } from './operator-repository';
 import { createOperatorRouter } from './operator-router';
 import { createOperatorService, type OperatorService } from './operator-service';
+import { createPageRenderer } from '../i18n/page-renderer';
 
 const PUBLIC_DIR = path.join(__dirname, 'public');
 
@@ -31,9 +32,10 @@ export function createOperatorModule(deps: AppDeps, opts: { clock?: () => number
   const router = Router();
   router.use(auth.router);
   router.use(createOperatorRouter({ service, requireOperator: auth.requireOperator, requireJsonWrite: auth.requireJsonWrite }));
-  router.get('/admin/login', (_req, res) => {
+  const pages = createPageRenderer({ defaultLanguage: config.defaultLanguage });
+  router.get('/admin/login', (req, res) => {
     res.set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" });
-    res.sendFile(path.join(PUBLIC_DIR, 'login.html'));
+    pages.send(req, res, path.join(PUBLIC_DIR, 'login.html'), { namespaces: ['console'] });
   });
   router.use('/admin/console', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
 
