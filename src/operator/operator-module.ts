@@ -34,7 +34,7 @@ export function createOperatorModule(deps: AppDeps, opts: { clock?: () => number
   router.use(createOperatorRouter({ service, requireOperator: auth.requireOperator, requireJsonWrite: auth.requireJsonWrite }));
   const pages = createPageRenderer({ defaultLanguage: config.defaultLanguage });
   router.get('/admin/login', (req, res) => {
-    res.set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" });
+    res.set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" });
     pages.send(req, res, path.join(PUBLIC_DIR, 'login.html'), { namespaces: ['console'] });
   });
   router.use('/admin/console', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));

@@ -9,7 +9,7 @@
   if (params.get('token')) {
     sessionStorage.setItem(TOKEN_KEY, params.get('token'));
     params.delete('token');
-    history.replaceState(null, '', location.pathname + (params.toString() ? '?' + params : ''));
+    history.replaceState(null, '', location.pathname + (params.toString() ? '?' + params : '') + location.hash); // keeps #conversations
   }
   var token = sessionStorage.getItem(TOKEN_KEY);
   var tz = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
