@@ -27,7 +27,7 @@ describe('web chat API', () => {
 
   test('when nobody is signed in, then chat and history answer 401 with a plain message', async () => {
     const r = await request(t.app).post('/api/chat').send({ message: 'hi' }).expect(401);
-    expect(r.body).toEqual({ error: { code: 'not-signed-in', message: 'Please sign in first.' } });
+    expect(r.body).toEqual({ error: { code: 'not-signed-in', message: 'Silakan masuk terlebih dahulu.' } }); // Bahasa Indonesia by default
     await request(t.app).get('/api/chat/history').expect(401);
     await request(t.app).get('/api/me').expect(401);
   });
@@ -101,7 +101,7 @@ describe('web chat API', () => {
   test('when the message is empty, too long or not JSON, then the answer is 400 with a plain message and nothing is stored', async () => {
     const { agent, csrf, userId } = await demoSignIn(t.app, 'Bad Input');
     const empty = await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: '   ' }).expect(400);
-    expect(empty.body.error).toEqual({ code: 'empty-message', message: 'Type a question first.' });
+    expect(empty.body.error).toEqual({ code: 'empty-message', message: 'Ketik pesan terlebih dahulu.' });
     await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: 42 }).expect(400);
     const long = await agent.post('/api/chat').set('X-CSRF-Token', csrf).send({ message: 'x'.repeat(4001) }).expect(400);
     expect(long.body.error.code).toBe('message-too-long');
@@ -164,7 +164,7 @@ describe('web chat rate limit', () => {
       for (let i = 0; i < 2; i++) await a.agent.post('/api/chat').set('X-CSRF-Token', a.csrf).send({ message: `q${i}` }).expect(200);
       const r = await a.agent.post('/api/chat').set('X-CSRF-Token', a.csrf).send({ message: 'q3' }).expect(429);
       expect(r.body.error.code).toBe('rate-limited');
-      expect(r.body.error.message).toMatch(/too quickly \(at most 2 a minute\)/);
+      expect(r.body.error.message).toBe('Anda mengirim pesan terlalu cepat. Silakan tunggu 59 detik lalu coba lagi.');
       // The clock stands 1 s into its minute: the window ends in 59 s, whatever the wall clock says.
       expect(r.headers['retry-after']).toBe('59');
       expect(r.body.error.details).toEqual({ retryAfterSeconds: 59 });
