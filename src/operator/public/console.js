@@ -11,6 +11,11 @@
   var I = window.I18N;
   var T = function (key, params) { return I.t(key, params); };
   var STATE_LABEL = { ai: T('console.stateAi'), human: T('console.stateHuman'), needs_human: T('console.stateNeedsHuman'), opted_out: T('console.stateOptedOut') };
+  var ACTION_LABEL = {
+    escalate: T('console.actionEscalate'), takeover: T('console.actionTakeover'), release: T('console.actionRelease'), 'auto-release': T('console.actionAutoRelease'),
+    message: T('console.actionMessage'), 'opt-in': T('console.actionOptIn'), 'opt-out': T('console.actionOptOut'),
+  };
+  var ACTOR_LABEL = { customer: T('console.customer'), system: T('console.system') };
   var TICKS = { sent: T('console.tickSent'), delivered: T('console.tickDelivered'), read: T('console.tickRead'), failed: T('console.tickFailed'), sending: T('console.tickSending') };
 
   function headers(json) {
@@ -134,7 +139,7 @@
     list.scrollTop = list.scrollHeight;
     var actions = $('side-actions');
     actions.replaceChildren.apply(actions, r.data.actions.slice().reverse().map(function (a) {
-      return el('li', '', when(a.at) + ' · ' + a.actor + ' · ' + a.action + (a.detail && a.detail.forcedFrom ? ' ' + T('console.forcedFrom', { operator: a.detail.forcedFrom }) : ''));
+      return el('li', '', when(a.at) + ' · ' + (ACTOR_LABEL[a.actor] || a.actor) + ' · ' + (ACTION_LABEL[a.action] || a.action) + (a.detail && a.detail.forcedFrom ? ' ' + T('console.forcedFrom', { operator: a.detail.forcedFrom }) : ''));
     }));
   }
 
