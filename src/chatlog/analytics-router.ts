@@ -7,7 +7,7 @@ import type { OperatorGuard } from '../shared/admin-auth';
 import { AppError } from '../shared/errors';
 import { parseRange, type AnalyticsService } from './analytics-service';
 import type { ChatLogger } from './types';
-import { createPageRenderer, escapeHtml } from '../i18n/page-renderer';
+import { createPageRenderer, escapeHtml, skipTemplates } from '../i18n/page-renderer';
 import { t } from '../i18n/catalogue';
 import type { Lang } from '../i18n/lang';
 
@@ -50,6 +50,6 @@ export function createAnalyticsRouter(deps: AnalyticsRouterDeps): Router {
       (lang) => ({ days7: days(lang, 7), days30: days(lang, 30), days90: days(lang, 90) }));
   });
   router.get('/admin/assets/chart.umd.min.js', (_req, res) => { res.set('Cache-Control', 'public, max-age=86400').sendFile(CHART_JS); });
-  router.use('/admin/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  router.use('/admin/assets', skipTemplates, express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
   return router;
 }

@@ -49,8 +49,6 @@ export const EN: Messages = {
     emptyFile: 'Choose a file first.',
     unsupportedFile: 'Attach an audio file, an image or a PDF.',
     chatLoggingDisabled: 'Chat logging is off (ENABLE_CHAT_LOGGING=false): there is nothing to analyse.',
-    notLinked: 'This number is not linked to any account.',
-    alreadyLinked: 'This number is linked to another account; unlink it first.',
   },
   bot: {
   },

@@ -49,8 +49,6 @@ export const ID = {
     emptyFile: 'Pilih berkas terlebih dahulu.',
     unsupportedFile: 'Lampirkan berkas audio, gambar, atau PDF.',
     chatLoggingDisabled: 'Pencatatan chat dimatikan (ENABLE_CHAT_LOGGING=false): belum ada yang bisa dianalisis.',
-    notLinked: 'Nomor ini belum terhubung ke akun mana pun.',
-    alreadyLinked: 'Nomor ini sudah terhubung ke akun lain; putuskan dulu.',
   },
   bot: {
   },

@@ -5,7 +5,7 @@
 // <script type="application/json"> is data, not code, so the CSP lets it be. The page's script
 // reads it through /i18n/i18n.js (window.I18N).
 import fs from 'node:fs';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { LANG_COOKIE, pageMessages, requestLanguage, t, type MessageKey, type Namespace } from './catalogue';
 import { isLang, LANGS, type Lang } from './lang';
 
@@ -38,6 +38,9 @@ export function i18nData(lang: Lang, namespaces: Namespace[]): string {
   const json = JSON.stringify({ lang, messages: pageMessages(lang, ['common', ...namespaces]) }).replace(/</g, '\\u003c');
   return `<script type="application/json" id="i18n-data">${json}</script>`;
 }
+
+/** In front of express.static: the HTML files are templates, only served rendered by their route. */
+export const skipTemplates: RequestHandler = (req, _res, next) => (/\.html$/i.test(req.path) ? next('router') : next());
 
 export interface PageOptions { namespaces: Namespace[] }
 

@@ -8,7 +8,7 @@ import { createOperatorAuth } from './operator-auth';
 import { createOperatorRepository } from './operator-repository';
 import { createOperatorRouter } from './operator-router';
 import { createOperatorService, type OperatorService } from './operator-service';
-import { createPageRenderer } from '../i18n/page-renderer';
+import { createPageRenderer, skipTemplates } from '../i18n/page-renderer';
 
 const PUBLIC_DIR = path.join(__dirname, 'public');
 
@@ -37,7 +37,7 @@ export function createOperatorModule(deps: AppDeps, opts: { clock?: () => number
     res.set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" });
     pages.send(req, res, path.join(PUBLIC_DIR, 'login.html'), { namespaces: ['console'] });
   });
-  router.use('/admin/console', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  router.use('/admin/console', skipTemplates, express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
 
   const everyMs = opts.idleCheckEveryMs ?? 60_000;
   let timer: NodeJS.Timeout | null = null;

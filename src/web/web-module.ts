@@ -13,7 +13,7 @@ import { createChatService } from './chat-service';
 import { createDatabaseRateLimitStore } from './rate-limit-store';
 import { createSessionMiddleware } from './session-store';
 import { createLinkRouter } from '../identity/link-router';
-import { createPageRenderer } from '../i18n/page-renderer';
+import { createPageRenderer, skipTemplates } from '../i18n/page-renderer';
 
 const PUBLIC_DIR = path.join(__dirname, 'public');
 // Served from node_modules: the machine (and many users' networks) cannot reach a CDN.
@@ -89,7 +89,7 @@ export function createWebModule(deps: AppDeps, opts: { clock?: () => number } = 
   for (const [route, file] of Object.entries(VENDOR)) router.get(route, (_req, res) => res.sendFile(file, { maxAge: '1d' }));
   // The page itself in the visitor's language (server-rendered); its script and style are static.
   router.get(['/', '/index.html'], (req, res) => pages.send(req, res, path.join(PUBLIC_DIR, 'index.html'), { namespaces: ['web', 'link'] }));
-  router.use(express.static(PUBLIC_DIR, { index: false }));
+  router.use(skipTemplates, express.static(PUBLIC_DIR, { index: false }));
 
   return {
     name: 'web',

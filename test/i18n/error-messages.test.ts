@@ -46,6 +46,13 @@ describe('error messages and pages in the reader\'s language', () => {
     expect(page.type).toBe('text/html');
     expect(page.text).toContain('<html lang="id">');
     expect(page.text).toContain('Halaman atau alamat ini tidak ditemukan.');
+    // The pages' HTML files are templates: only their routes serve them, filled in.
+    for (const raw of ['/admin/assets/index.html', '/admin/console/login.html']) {
+      const r = await request(t.app).get(raw).expect(404);
+      expect(r.text).not.toContain('{{');
+    }
+    const filled = await request(t.app).get('/index.html').expect(200);
+    expect(filled.text).not.toContain('{{');
   });
 
   test('when APP_DEFAULT_LANGUAGE is en, then a browser without a known language reads English', async () => {

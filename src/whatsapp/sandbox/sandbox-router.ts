@@ -10,7 +10,7 @@ import { DEMO_USERS } from '../../db/seed';
 import { SANDBOX_DISPLAY_NUMBER, SANDBOX_PHONE_NUMBER_ID, phoneDigits } from './sandbox-payload';
 import type { SandboxService } from './sandbox-service';
 import { SANDBOX_MEDIA_MAX_BYTES } from './sandbox-media';
-import { createPageRenderer } from '../../i18n/page-renderer';
+import { createPageRenderer, skipTemplates } from '../../i18n/page-renderer';
 import type { Lang } from '../../i18n/lang';
 
 const PUBLIC_DIR = path.join(__dirname, 'public');
@@ -94,6 +94,6 @@ export function createSandboxRouter(deps: {
   // The page itself is harmless without the API; it explains a 403 (other machine, no token).
   const pages = createPageRenderer({ defaultLanguage: deps.defaultLanguage });
   router.get('/sandbox', (req, res) => pages.send(req, res, path.join(PUBLIC_DIR, 'index.html'), { namespaces: ['sandbox'] }));
-  router.use('/sandbox', express.static(PUBLIC_DIR, { index: false, redirect: false }));
+  router.use('/sandbox', skipTemplates, express.static(PUBLIC_DIR, { index: false, redirect: false }));
   return router;
 }
