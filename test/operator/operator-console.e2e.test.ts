@@ -37,7 +37,7 @@ describe('operator console in Chromium', () => {
   afterAll(async () => { await browser?.close(); await t?.close(); await google?.close(); });
 
   it('when a customer asks for a person, then an operator signs in, takes over, replies (the customer sees it) and hands back to the AI', async () => {
-    const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 860 } });
     const problems: string[] = [];
     const wa = await context.newPage();
     wa.on('pageerror', (e) => problems.push(`sandbox: ${e.message}`));
