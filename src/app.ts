@@ -4,6 +4,7 @@ import type { AppDeps } from './app-types';
 import { earlyErrorForwarder, withEarlyRoutes } from './early-routes';
 import { AppError, errorHandler, notFoundHandler } from './shared/errors';
 import { createSchemaWait } from './shared/unavailable';
+import { createI18nAssets } from './i18n/i18n-assets';
 
 /** The webhook's limit (Meta batches up to 1000 updates per POST); every other route's is smaller. */
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -32,6 +33,8 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
+  // The pages' language helper (window.I18N): a static file, needed before the schema is there.
+  app.use(createI18nAssets());
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) }); });
   // Connection errors, host:port and migration names are for the operator (admin token) only.
   app.get('/readyz', async (req, res) => {
@@ -57,7 +60,7 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   app.use(notFoundHandler());
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, { defaultLanguage: deps.config.defaultLanguage }));
   return app;
 }
 

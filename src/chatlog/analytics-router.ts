@@ -7,6 +7,9 @@ import type { OperatorGuard } from '../shared/admin-auth';
 import { AppError } from '../shared/errors';
 import { parseRange, type AnalyticsService } from './analytics-service';
 import type { ChatLogger } from './types';
+import { createPageRenderer, escapeHtml, skipTemplates } from '../i18n/page-renderer';
+import { t } from '../i18n/catalogue';
+import type { Lang } from '../i18n/lang';
 
 export interface AnalyticsRouterDeps {
   operator: OperatorGuard;
@@ -14,6 +17,7 @@ export interface AnalyticsRouterDeps {
   analytics?: AnalyticsService;
   chatLogger: ChatLogger;
   clock?: () => number;
+  defaultLanguage?: Lang;
 }
 
 const PUBLIC_DIR = path.join(__dirname, 'public', 'admin');
@@ -32,7 +36,8 @@ export function createAnalyticsRouter(deps: AnalyticsRouterDeps): Router {
     res.set('Cache-Control', 'no-store').json({ ...summary, chatLog: deps.chatLogger.health() });
   });
 
-  router.get('/admin', deps.operator.page, (_req, res) => {
+  const pages = createPageRenderer({ defaultLanguage: deps.defaultLanguage ?? 'id' });
+  router.get('/admin', deps.operator.page, (req, res) => {
     res.set({
       'Cache-Control': 'no-store',
       // The token may be in the URL (?token=): never send it on to another site.
@@ -40,9 +45,11 @@ export function createAnalyticsRouter(deps: AnalyticsRouterDeps): Router {
       'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
       'X-Content-Type-Options': 'nosniff',
     });
-    res.sendFile(path.join(PUBLIC_DIR, 'index.html'));
+    const days = (lang: Lang, n: number) => escapeHtml(t(lang, 'dashboard.days', { days: n }));
+    pages.send(req, res, path.join(PUBLIC_DIR, 'index.html'), { namespaces: ['dashboard', 'console'] },
+      (lang) => ({ days7: days(lang, 7), days30: days(lang, 30), days90: days(lang, 90) }));
   });
   router.get('/admin/assets/chart.umd.min.js', (_req, res) => { res.set('Cache-Control', 'public, max-age=86400').sendFile(CHART_JS); });
-  router.use('/admin/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  router.use('/admin/assets', skipTemplates, express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
   return router;
 }

@@ -25,7 +25,8 @@ export function createChatLogTransport(config: Config, logger: Logger, db: Datab
     return createPostgresChatLogTransport({ db: logDb, name: 'supabase-postgres', separate: { logger } });
   }
   if (url && serviceRoleKey) return createSupabaseChatLogTransport({ url, serviceRoleKey });
-  return createPostgresChatLogTransport({ db, name: 'postgres' });
+  // The dashboard says which engine holds the log: the embedded one (PGlite) is not a PostgreSQL server.
+  return createPostgresChatLogTransport({ db, name: db.engine === 'embedded' ? 'pglite' : 'postgres' });
 }
 
 export function createChatLog(opts: { config: Config; logger: Logger; db: Database; cluster?: ClusterService; clock?: () => number; override?: ChatLogger;
@@ -33,7 +34,7 @@ export function createChatLog(opts: { config: Config; logger: Logger; db: Databa
   const { config, logger, clock } = opts;
   if (!config.chatLog.enabled) {
     const chatLogger = opts.override ?? createNoopChatLogger();
-    return { chatLogger, module: { name: 'chatlog', router: createAnalyticsRouter({ operator: createOperatorGuard(config), chatLogger, clock }) } };
+    return { chatLogger, module: { name: 'chatlog', router: createAnalyticsRouter({ operator: createOperatorGuard(config), chatLogger, clock, defaultLanguage: config.defaultLanguage }) } };
   }
   const transport = createChatLogTransport(config, logger, opts.db);
   const whatsappIdleMinutes = config.whatsapp.sessionTimeoutMinutes;
@@ -50,7 +51,7 @@ export function createChatLog(opts: { config: Config; logger: Logger; db: Databa
     transport,
     module: {
       name: 'chatlog',
-      router: createAnalyticsRouter({ operator: createOperatorGuard(config), analytics, chatLogger, clock }),
+      router: createAnalyticsRouter({ operator: createOperatorGuard(config), analytics, chatLogger, clock, defaultLanguage: config.defaultLanguage }),
       start: () => cleanup.start(),
       async stop() {
         await cleanup.stop();

@@ -8,6 +8,7 @@ import { createOperatorAuth } from './operator-auth';
 import { createOperatorRepository } from './operator-repository';
 import { createOperatorRouter } from './operator-router';
 import { createOperatorService, type OperatorService } from './operator-service';
+import { createPageRenderer, skipTemplates } from '../i18n/page-renderer';
 
 const PUBLIC_DIR = path.join(__dirname, 'public');
 
@@ -32,11 +33,12 @@ export function createOperatorModule(deps: AppDeps, opts: { clock?: () => number
   const router = Router();
   router.use(auth.router);
   router.use(createOperatorRouter({ service, requireOperator: auth.requireOperator, requireJsonWrite: auth.requireJsonWrite }));
-  router.get('/admin/login', (_req, res) => {
-    res.set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" });
-    res.sendFile(path.join(PUBLIC_DIR, 'login.html'));
+  const pages = createPageRenderer({ defaultLanguage: config.defaultLanguage });
+  router.get('/admin/login', (req, res) => {
+    res.set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" });
+    pages.send(req, res, path.join(PUBLIC_DIR, 'login.html'), { namespaces: ['console'] });
   });
-  router.use('/admin/console', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
+  router.use('/admin/console', skipTemplates, express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
 
   const everyMs = opts.idleCheckEveryMs ?? 60_000;
   let timer: NodeJS.Timeout | null = null;

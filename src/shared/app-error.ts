@@ -12,3 +12,14 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
+
+// Errors whose message the thrower already wrote in the person's language with more detail than the
+// catalogue's text for the code (the web chat's "at most 2 a minute"): the error middleware keeps it.
+const inPersonsLanguage = new WeakSet<AppError>();
+export function localized(err: AppError): AppError {
+  inPersonsLanguage.add(err);
+  return err;
+}
+export function isLocalized(err: unknown): boolean {
+  return err instanceof AppError && inPersonsLanguage.has(err);
+}

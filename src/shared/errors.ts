@@ -2,8 +2,12 @@
 // { "error": { "code", "message" } }. Only 5xx are logged: 4xx are the caller's business.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from './logger';
-import { AppError } from './app-error';
+import { AppError, isLocalized } from './app-error';
 import { databaseUnavailableError, isDatabaseUnavailable } from './unavailable';
+import { errorText } from './error-texts';
+import { requestLanguage, t } from '../i18n/catalogue';
+import type { Lang } from '../i18n/lang';
+import { escapeHtml, languageSwitch } from '../i18n/page-renderer';
 
 export { AppError } from './app-error';
 
@@ -11,7 +15,7 @@ export function notFoundHandler(): RequestHandler {
   return (req, _res, next) => next(new AppError('not-found', 404, `No route for ${req.method} ${req.path}`));
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, opts: { defaultLanguage?: Lang } = {}): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     // A lost database connection is an outage to retry, not a bug: 503 with a sentence, one warning.
@@ -33,6 +37,23 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       else if (e.status && e.status < 500) { status = e.status; code = 'bad-request'; message = e.message; }
     }
     if (status >= 500 && !(err instanceof AppError && err.logged)) (req as { log?: Logger }).log?.error({ err }, 'request failed') ?? logger.error({ err, path: req.path }, 'request failed');
+    // The person reads the message in their language (?lang=, the lang cookie, Accept-Language).
+    const lang = requestLanguage(req, opts.defaultLanguage ?? 'id');
+    if (!isLocalized(err)) message = errorText(lang, code, req.path, details) ?? message;
+    res.set('Content-Language', lang);
+    // A browser opening an address gets a page, not JSON.
+    if (req.method === 'GET' && req.accepts(['json', 'html']) === 'html') {
+      res.status(status).type('html').send(errorPage(req, lang, status, message));
+      return;
+    }
     res.status(status).json({ error: { code, message, ...(details ? { details } : {}) } });
   };
+}
+
+function errorPage(req: Parameters<typeof languageSwitch>[0], lang: Lang, status: number, message: string): string {
+  const title = t(lang, status === 404 ? 'errors.notFoundTitle' : 'errors.pageTitle');
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/styles.css"></head>
+<body class="simple"><main class="error-page">${languageSwitch(req, lang)}<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>
+<p><a href="/">${escapeHtml(t(lang, 'errors.backHome'))}</a></p></main></body></html>`;
 }

@@ -7,22 +7,16 @@ import type { EarlyRoute } from '../early-routes';
 import type { SchemaGate } from '../db/schema-gate';
 import type { Logger } from './logger';
 import { AppError } from './app-error';
+import { requestLanguage, t } from '../i18n/catalogue';
 
 export const RETRY_AFTER_SECONDS = 5;
 
-const TEXTS = {
-  id: {
-    starting: 'Server sedang bersiap (database belum siap). Silakan coba lagi dalam beberapa detik.',
-    database: 'Database sedang tidak dapat dihubungi. Silakan coba lagi dalam beberapa detik.',
-  },
-  en: {
-    starting: 'The server is starting (the database is not ready yet). Please try again in a few seconds.',
-    database: 'The database cannot be reached right now. Please try again in a few seconds.',
-  },
-};
+// The sentences live in the catalogue; the error handler writes them again in the language the
+// request (and the configured default) asks for.
+const TEXTS = { starting: 'errors.starting', database: 'errors.databaseUnavailable' } as const;
 
-function lang(req: IncomingMessage): 'id' | 'en' {
-  return /^\s*en\b/i.test(String(req.headers['accept-language'] ?? '')) ? 'en' : 'id';
+function text(req: IncomingMessage, which: keyof typeof TEXTS): string {
+  return t(requestLanguage(req), TEXTS[which]);
 }
 
 /** Connection-level failures (not a bad statement): refused, reset, timed out, server shutting down, database gone. */
@@ -37,7 +31,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 
 export function databaseUnavailableError(req: IncomingMessage, res: ServerResponse): AppError {
   if (!res.headersSent) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-  return new AppError('database-unavailable', 503, TEXTS[lang(req)].database, undefined, true);
+  return new AppError('database-unavailable', 503, text(req, 'database'), undefined, true);
 }
 
 /**
@@ -53,7 +47,7 @@ export function createSchemaWait(gate: SchemaGate, waitMs: number, logger: Logge
       logger.warn({ path: (req.url ?? '').split('?')[0], waitedMs: waitMs }, 'database schema not ready yet: answering 503 with Retry-After');
     }
     res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-    return new AppError('starting', 503, TEXTS[lang(req)].starting, undefined, true);
+    return new AppError('starting', 503, text(req, 'starting'), undefined, true);
   };
   const middleware: RequestHandler = (req, res, next) => {
     if (gate.isOpen()) return next();

@@ -7,15 +7,16 @@ import { AppError } from '../shared/errors';
 import type { WebAuth } from './auth';
 import { ANONYMOUS_SESSION_MS, SESSION_COOKIE } from './session-store';
 import { isLocalRequest } from '../shared/admin-auth';
+import { escapeHtml, type PageRenderer } from '../i18n/page-renderer';
 
-/** Demo sign-in: anyone reaching it can be anyone, so only the machine itself, like the sandbox. */
-const DEMO_TEXT = {
-  id: 'Masuk demo hanya tersedia di komputer server itu sendiri (http://localhost).',
-  en: 'Demo sign-in only works on the server machine itself (http://localhost).',
-};
+// The one-button sign-out page (texts filled in the visitor's language by the page renderer).
+const SIGN_OUT_PAGE = `<!doctype html><html lang="{{lang}}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{{auth.signOutTitle}}</title><link rel="stylesheet" href="/styles.css"></head>
+<body class="simple">{{langSwitch}}<form method="post" action="/auth/logout"><input type="hidden" name="_csrf" value="{{csrf}}">
+<p>{{auth.signOutQuestion}}</p><button type="submit">{{auth.signOutButton}}</button> <a href="/">{{auth.backToChat}}</a></form></body></html>`;
 
 export function createAuthRouter(deps: {
-  auth: WebAuth; chatLogger: ChatLogger; logger: Logger; production: boolean;
+  auth: WebAuth; chatLogger: ChatLogger; logger: Logger; production: boolean; pages: PageRenderer;
   /** The signed-in user's linked WhatsApp number (masked), for /api/me. */
   whatsappStatus(userId: string): Promise<{ linked: boolean; phone: string | null }>;
 }): Router {
@@ -60,7 +61,7 @@ export function createAuthRouter(deps: {
       try {
         // A JSON body cannot be sent cross-site without a CORS preflight, which we never allow:
         // that is what keeps another site from signing a visitor in as someone else.
-        if (!isLocalRequest(req)) throw new AppError('demo-local-only', 403, `${DEMO_TEXT.id} ${DEMO_TEXT.en}`);
+        if (!isLocalRequest(req)) throw new AppError('demo-local-only', 403, 'Demo sign-in only works on the server machine itself (http://localhost).');
         if (!req.is('application/json')) throw new AppError('unsupported-media-type', 415, 'Send the name as JSON');
         const name = (req.body as { name?: unknown } | undefined)?.name;
         if (typeof name !== 'string' || !name.trim()) throw new AppError('invalid-demo-name', 400, 'Type a name to sign in as a demo user');
@@ -96,10 +97,9 @@ export function createAuthRouter(deps: {
   // it), so it answers with a one-button form that posts with the token.
   router.get('/auth/logout', (req, res) => {
     if (!req.user) return res.redirect(303, '/');
-    res.set('Cache-Control', 'no-store').type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign out</title><link rel="stylesheet" href="/styles.css"></head>
-<body class="simple"><form method="post" action="/auth/logout"><input type="hidden" name="_csrf" value="${auth.csrfToken(req)}">
-<p>Sign out of the chat?</p><button type="submit">Sign out</button> <a href="/">Back to the chat</a></form></body></html>`);
+    res.set('Cache-Control', 'no-store');
+    const lang = deps.pages.language(req, res);
+    res.set('Content-Language', lang).type('html').send(deps.pages.render(req, lang, SIGN_OUT_PAGE, { namespaces: [] }, { csrf: escapeHtml(auth.csrfToken(req)) }));
   });
 
   router.get('/api/me', async (req, res, next) => {

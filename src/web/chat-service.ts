@@ -9,6 +9,7 @@ import type { HistoryRepository } from '../conversation/history-repository';
 import type { Database } from '../db/database';
 import type { Logger } from '../shared/logger';
 import { AppError } from '../shared/errors';
+import { localized } from '../shared/app-error';
 import { storableText } from '../shared/text';
 import type { OperatorService } from '../operator/operator-service';
 import { t } from '../i18n/catalogue';
@@ -47,9 +48,9 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
     async ask(user, raw, lang = 'id') {
       // NUL and lone surrogates cannot be stored: dropped before the AI is paid to read them.
       const text = typeof raw === 'string' ? storableText(raw).trim() : '';
-      if (!text) throw new AppError('empty-message', 400, t(lang, 'bot.emptyMessage'));
+      if (!text) throw localized(new AppError('empty-message', 400, t(lang, 'bot.emptyMessage')));
       if (text.length > MAX_MESSAGE_CHARS) {
-        throw new AppError('message-too-long', 400, t(lang, 'bot.messageTooLong', { length: text.length, max: MAX_MESSAGE_CHARS }));
+        throw localized(new AppError('message-too-long', 400, t(lang, 'bot.messageTooLong', { length: text.length, max: MAX_MESSAGE_CHARS })));
       }
       const askedAt = now();
       const gate = deps.handoff ? await deps.handoff.gate({ userId: user.id, channel: 'web', texts: [text], language: lang }) : null;

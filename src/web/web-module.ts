@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
 import type { AppDeps, AppModule } from '../app-types';
 import { AppError } from '../shared/errors';
+import { localized } from '../shared/app-error';
 import { createWebAuth } from './auth';
 import { createAuthRouter } from './auth-router';
 import { createChatRouter } from './chat-router';
@@ -15,6 +16,7 @@ import { createSessionMiddleware } from './session-store';
 import { createLinkRouter } from '../identity/link-router';
 import { t } from '../i18n/catalogue';
 import { chatLanguage } from './chat-language';
+import { createPageRenderer, skipTemplates } from '../i18n/page-renderer';
 
 const PUBLIC_DIR = path.join(__dirname, 'public');
 // Served from node_modules: the machine (and many users' networks) cannot reach a CDN.
@@ -27,6 +29,7 @@ const VENDOR: Record<string, string> = {
 export function createWebModule(deps: AppDeps, opts: { clock?: () => number } = {}): AppModule {
   const { config, db, logger } = deps;
   const sessions = createSessionMiddleware({ config, db, logger });
+  const pages = createPageRenderer({ defaultLanguage: config.defaultLanguage });
   const auth = createWebAuth({ config, logger, users: deps.users, credit: deps.credit });
   const chat = createChatService({
     db, history: deps.history, chatLogger: deps.chatLogger, logger, clock: opts.clock,
@@ -54,7 +57,7 @@ export function createWebModule(deps: AppDeps, opts: { clock?: () => number } = 
       const reset = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const wait = reset ? Math.max(1, Math.ceil((reset.getTime() - now()) / 1000)) : 60;
       res.setHeader('Retry-After', String(wait));
-      next(new AppError('rate-limited', 429, t(chatLanguage(req, config.defaultLanguage), 'bot.webRateLimit', { perMinute, wait }), { retryAfterSeconds: wait }));
+      next(localized(new AppError('rate-limited', 429, t(chatLanguage(req, config.defaultLanguage), 'bot.webRateLimit', { perMinute, wait }), { retryAfterSeconds: wait })));
     },
   }) : (_req, _res, next) => next();
 
@@ -77,7 +80,7 @@ export function createWebModule(deps: AppDeps, opts: { clock?: () => number } = 
   // Sessions only where they are used: the page's static files and other modules never touch the store.
   router.use(['/auth', '/api/me', '/api/chat', '/api/link'], sessions.middleware, auth.passport.initialize(), auth.passport.session());
   router.use(createAuthRouter({
-    auth, chatLogger: deps.chatLogger, logger, production: config.production, whatsappStatus: (id) => deps.identity.status(id),
+    auth, chatLogger: deps.chatLogger, logger, production: config.production, pages, whatsappStatus: (id) => deps.identity.status(id),
   }));
   router.use(createLinkRouter({
     identity: deps.identity, requireLogin: auth.requireLogin, requireCsrf: auth.requireCsrf,
@@ -85,7 +88,9 @@ export function createWebModule(deps: AppDeps, opts: { clock?: () => number } = 
   }));
   router.use(createChatRouter({ auth, chat, rateLimit: limiter, defaultLanguage: config.defaultLanguage }));
   for (const [route, file] of Object.entries(VENDOR)) router.get(route, (_req, res) => res.sendFile(file, { maxAge: '1d' }));
-  router.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
+  // The page itself in the visitor's language (server-rendered); its script and style are static.
+  router.get(['/', '/index.html'], (req, res) => pages.send(req, res, path.join(PUBLIC_DIR, 'index.html'), { namespaces: ['web', 'link'] }));
+  router.use(skipTemplates, express.static(PUBLIC_DIR, { index: false }));
 
   return {
     name: 'web',

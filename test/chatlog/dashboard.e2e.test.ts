@@ -38,7 +38,7 @@ describe('admin dashboard in a browser', () => {
 
   for (const viewport of [{ name: 'laptop', width: 1366, height: 900 }, { name: 'phone', width: 390, height: 844 }]) {
     test(`when the admin opens /admin on a ${viewport.name}, then every chart is drawn from the figures and nothing overflows`, async () => {
-      const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
+      const page = await browser.newPage({ locale: 'en-US', viewport, deviceScaleFactor: 1 });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -77,7 +77,7 @@ describe('admin dashboard in a browser', () => {
     const off = await createTestApp({ env: { ENABLE_CHAT_LOGGING: 'false' } });
     const offServer = off.app.listen(0, '127.0.0.1');
     await new Promise((r) => offServer.once('listening', r));
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const page = await browser.newPage({ locale: 'en-US', viewport: { width: 390, height: 844 } });
     try {
       // No ADMIN_TOKEN: requests from the machine itself are allowed.
       await page.goto(`http://127.0.0.1:${(offServer.address() as AddressInfo).port}/admin`);
@@ -92,7 +92,7 @@ describe('admin dashboard in a browser', () => {
   });
 
   test('when the token is wrong, then the page is refused', async () => {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ locale: 'en-US' });
     try {
       const res = await page.goto(`${base}/admin?token=wrong`);
       expect(res!.status()).toBe(401);

@@ -44,7 +44,9 @@ describe('health and readiness', () => {
     const t = await createTestApp();
     try {
       const r = await request(t.app).get('/nope').expect(404);
-      expect(r.body).toEqual({ error: { code: 'not-found', message: 'No route for GET /nope' } });
+      expect(r.body).toEqual({ error: { code: 'not-found', message: 'Halaman atau alamat ini tidak ditemukan.' } });
+      const en = await request(t.app).get('/nope').set('Accept-Language', 'en').expect(404);
+      expect(en.body).toEqual({ error: { code: 'not-found', message: 'This page or address does not exist.' } });
     } finally { await t.close(); }
   });
 });

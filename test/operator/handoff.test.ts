@@ -171,7 +171,7 @@ describe('human handoff on WhatsApp', () => {
     await t.database.db.query("UPDATE operator_conversations SET wa_last_inbound_at = now() - interval '25 hours' WHERE user_id = $1", [user]);
     await t.database.db.query("UPDATE whatsapp_conversations SET last_inbound_at = now() - interval '25 hours' WHERE recipient = $1", [phone]);
     const r = await api().post(`${conv(user)}/messages`, { text: 'halo lagi' }, 'reply-key-0005').expect(422);
-    expect(r.body.error).toMatchObject({ code: 'outside-24h-window', message: expect.stringMatching(/24 hours/) });
+    expect(r.body.error).toMatchObject({ code: 'outside-24h-window', message: expect.stringMatching(/24 jam/) });
     expect(sentTo(phone).some((s) => s.includes('halo lagi'))).toBe(false);
   });
 

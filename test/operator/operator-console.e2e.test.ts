@@ -37,7 +37,7 @@ describe('operator console in Chromium', () => {
   afterAll(async () => { await browser?.close(); await t?.close(); await google?.close(); });
 
   it('when a customer asks for a person, then an operator signs in, takes over, replies (the customer sees it) and hands back to the AI', async () => {
-    const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 860 } });
     const problems: string[] = [];
     const wa = await context.newPage();
     wa.on('pageerror', (e) => problems.push(`sandbox: ${e.message}`));
@@ -69,7 +69,7 @@ describe('operator console in Chromium', () => {
     await op.locator('#composer-text').fill('Halo, saya Rina dari tim layanan. Ada yang bisa saya bantu?');
     await op.locator('#composer-text').press('Enter');
     await op.locator('#thread-messages .tm-operator', { hasText: 'saya Rina' }).locator('.tick').waitFor();
-    await op.locator('#side-actions li', { hasText: 'takeover' }).waitFor();
+    await op.locator('#side-actions li', { hasText: 'took over' }).waitFor();
     await op.screenshot({ path: path.join(RESULTS, 'operator-thread-human.png') });
 
     await wa.bringToFront();
@@ -88,7 +88,7 @@ describe('operator console in Chromium', () => {
     await wa.locator('.msg.bot', { hasText: 'Skor kredit Anda 712' }).nth(1).waitFor({ timeout: 20_000 });
     expect(ai.turns.at(-1)!.history.map((m) => m.role)).toContain('operator');
     await op.bringToFront();
-    await op.locator('#side-actions li', { hasText: 'release' }).waitFor();
+    await op.locator('#side-actions li', { hasText: 'handed back to AI' }).waitFor();
     await op.locator('#thread-messages .tm-assistant').nth(2).waitFor({ timeout: 10_000 }); // the AI's answer after the hand-back
     await op.screenshot({ path: path.join(RESULTS, 'operator-thread-released.png') });
     expect(problems).toEqual([]);

@@ -35,7 +35,7 @@ describe('sandbox attachments in Chromium', () => {
   });
 
   test('when a voice note and then a captioned photo are attached, then each gets its answer and the chat shows the transcript', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1366, height: 800 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(`${t.url}/sandbox`);
@@ -63,7 +63,7 @@ describe('sandbox attachments in Chromium', () => {
 
   test('when a voice note is recorded with the microphone, then it goes as WAV (a format OpenRouter accepts) and is answered', async () => {
     or.reset();
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, permissions: ['microphone'] });
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 }, permissions: ['microphone'] });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));

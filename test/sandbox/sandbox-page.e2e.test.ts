@@ -46,7 +46,7 @@ describe('sandbox page in Chromium', () => {
   }
 
   test('when two messages are sent in a row on a laptop, then ONE merged reply arrives and the panel shows the payloads', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1366, height: 800 } });
     openRouter.script({ ...completion(openRouter.defaultText), delayMs: 2500 }); // a slow model: time to see "typing…"
     const problems = await chat(page, '+62 812-3456-7890', 'Budi');
     await page.screenshot({ path: path.join(RESULTS, 'sandbox-buffer-laptop.png') });
@@ -78,7 +78,7 @@ describe('sandbox page in Chromium', () => {
 
   test('when the same is done on a phone, then the chat fits the screen and the payloads open on demand', async () => {
     openRouter.reset();
-    const context = await browser.newContext({ viewport: { width: 390, height: 780 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 780 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     const page = await context.newPage();
     const problems = await chat(page, '+6285712345678', 'Siti');
     await page.locator('.msg.bot').first().waitFor({ timeout: 20_000 });

@@ -31,7 +31,7 @@ describe('ADMIN_TOKEN in production', () => {
     afterAll(async () => { await t.close(); });
 
     it.each(OPERATOR_ROUTES)('then $method $path answers 403 from the machine itself, with a sentence saying how to set the token', async ({ method, path }) => {
-      const res = await request(t.app)[method](path);
+      const res = await request(t.app)[method](path).set('Accept-Language', 'en');
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('admin-token-not-set');
       expect(res.body.error.message).toMatch(/set ADMIN_TOKEN|ADMIN_TOKEN is set/);

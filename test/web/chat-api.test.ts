@@ -27,7 +27,7 @@ describe('web chat API', () => {
 
   test('when nobody is signed in, then chat and history answer 401 with a plain message', async () => {
     const r = await request(t.app).post('/api/chat').send({ message: 'hi' }).expect(401);
-    expect(r.body).toEqual({ error: { code: 'not-signed-in', message: 'Please sign in first.' } });
+    expect(r.body).toEqual({ error: { code: 'not-signed-in', message: 'Silakan masuk terlebih dahulu.' } }); // Bahasa Indonesia by default
     await request(t.app).get('/api/chat/history').expect(401);
     await request(t.app).get('/api/me').expect(401);
   });

@@ -9,7 +9,7 @@ describe('web chat page and modes', () => {
   test('when someone opens /, then they get the chat page with a strict Content-Security-Policy (no inline script)', async () => {
     const t = await createTestApp();
     try {
-      const r = await request(t.app).get('/').expect(200).expect('Content-Type', /html/);
+      const r = await request(t.app).get('/').set('Accept-Language', 'en').expect(200).expect('Content-Type', /html/);
       expect(r.text).toContain('Sign in with Google');
       expect(r.text).toContain('Demo sign-in (local only)');
       const csp = r.headers['content-security-policy'];
@@ -44,7 +44,7 @@ describe('web chat page and modes', () => {
       expect(s.output()).toContain('(web chat only)');
       const page = await fetch(`${s.url}/`);
       expect(page.status).toBe(200);
-      expect(await page.text()).toContain('Credit report assistant');
+      expect(await page.text()).toContain('Asisten laporan kredit'); // Bahasa Indonesia by default
       expect((await fetch(`${s.url}/webhook/whatsapp`)).status).toBe(404);
     } finally { await s.stop(); }
   });

@@ -60,7 +60,7 @@ describe('web chat page in Chromium', () => {
   });
 
   test('when a visitor signs in as a demo user on a phone and asks about the credit score, then the answer appears', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 780 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 780 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
@@ -123,7 +123,7 @@ describe('web chat page in Chromium', () => {
   });
 
   test('when the AI fails, then the page says so in plain words and keeps the question in the box', async () => {
-    const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1024, height: 700 } });
     const page = await context.newPage();
     const original = ai.reply;
     ai.reply = async () => { throw new Error('boom'); };
@@ -153,7 +153,7 @@ describe('web chat page with Google sign-in in Chromium', () => {
     handler = t.app;
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     try {
-      const page = await browser.newPage({ viewport: { width: 390, height: 700 } });
+      const page = await browser.newPage({ locale: 'en-US', viewport: { width: 390, height: 700 } });
       await page.goto(base + '/');
       await expect(page.getByText('Demo sign-in (local only).').isVisible()).resolves.toBe(false);
       await page.getByRole('link', { name: 'Sign in with Google' }).click();

@@ -7,8 +7,16 @@
   var POLL_MS = 3000;
   var $ = function (id) { return document.getElementById(id); };
   var st = { selected: null, timer: null, key: null, keyText: null, me: null, sig: '', busy: false };
-  var STATE_LABEL = { ai: 'AI', human: 'Operator', needs_human: 'Needs a person', opted_out: 'Opted out' };
-  var TICKS = { sent: '✓ sent', delivered: '✓✓ delivered', read: '✓✓ read', failed: '✗ failed', sending: '… sending' };
+  // Texts and dates in the page's language (window.I18N, from /i18n/i18n.js).
+  var I = window.I18N;
+  var T = function (key, params) { return I.t(key, params); };
+  var STATE_LABEL = { ai: T('console.stateAi'), human: T('console.stateHuman'), needs_human: T('console.stateNeedsHuman'), opted_out: T('console.stateOptedOut') };
+  var ACTION_LABEL = {
+    escalate: T('console.actionEscalate'), takeover: T('console.actionTakeover'), release: T('console.actionRelease'), 'auto-release': T('console.actionAutoRelease'),
+    message: T('console.actionMessage'), 'opt-in': T('console.actionOptIn'), 'opt-out': T('console.actionOptOut'),
+  };
+  var ACTOR_LABEL = { customer: T('console.customer'), system: T('console.system') };
+  var TICKS = { sent: T('console.tickSent'), delivered: T('console.tickDelivered'), read: T('console.tickRead'), failed: T('console.tickFailed'), sending: T('console.tickSending') };
 
   function headers(json) {
     var h = {};
@@ -24,12 +32,12 @@
       var data = await res.json().catch(function () { return null; });
       return { ok: res.ok, status: res.status, data: data };
     } catch (e) {
-      return { ok: false, status: 0, data: { error: { message: 'The server could not be reached. Check the connection and try again.' } } };
+      return { ok: false, status: 0, data: { error: { message: T('common.networkError') } } };
     }
   }
-  function errorText(r) { return (r.data && r.data.error && r.data.error.message) || ('Request failed (' + r.status + ')'); }
+  function errorText(r) { return (r.data && r.data.error && r.data.error.message) || T('common.requestFailed', { status: r.status }); }
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
-  function when(at) { var d = new Date(at); return d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' }); }
+  function when(at) { return I.dateTime(at); }
   function newKey() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var a = new Uint8Array(16); crypto.getRandomValues(a);
@@ -42,7 +50,7 @@
     $('view-dashboard').hidden = onConsole;
     $('view-conversations').hidden = !onConsole;
     $('range').hidden = onConsole;
-    document.querySelector('.top h1').textContent = onConsole ? 'Operator console' : 'Chat analytics';
+    document.querySelector('.top h1').textContent = T(onConsole ? 'console.title' : 'dashboard.title');
     $('tab-dashboard').classList.toggle('active', !onConsole);
     $('tab-conversations').classList.toggle('active', onConsole);
     var sel = h.indexOf('#conversations/') === 0 ? decodeURIComponent(h.slice('#conversations/'.length)) : null;
@@ -70,18 +78,18 @@
       var top = el('div', 'row');
       top.append(el('strong', 'name', c.name || c.phone || c.userId), el('span', 'badge state-' + c.state, STATE_LABEL[c.state] || c.state));
       var mid = el('div', 'row muted');
-      mid.append(el('span', 'channel channel-' + c.channel, c.channel === 'whatsapp' ? 'WhatsApp' : 'Web'), el('span', '', (c.phone ? c.phone + ' · ' : '') + when(c.lastMessageAt)));
+      mid.append(el('span', 'channel channel-' + c.channel, c.channel === 'whatsapp' ? 'WhatsApp' : T('console.web')), el('span', '', (c.phone ? c.phone + ' · ' : '') + when(c.lastMessageAt)));
       var last = el('div', 'last', c.lastMessage);
       a.append(top, mid, last);
       if (c.unread > 0 && c.userId !== st.selected) a.append(el('span', 'unread', String(c.unread)));
       li.append(a);
       return li;
     }));
-    if (!r.data.conversations.length) list.replaceChildren(el('li', 'muted empty', 'No conversations match.'));
+    if (!r.data.conversations.length) list.replaceChildren(el('li', 'muted empty', T('console.noMatch')));
   }
 
   function clearThread() {
-    $('thread-title').textContent = st.selected ? 'Loading…' : 'Choose a conversation';
+    $('thread-title').textContent = T(st.selected ? 'common.loading' : 'console.choose');
     $('thread-sub').textContent = '';
     $('thread-messages').replaceChildren();
     $('side-actions').replaceChildren();
@@ -90,9 +98,9 @@
   }
 
   function senderOf(m) {
-    if (m.role === 'user') return 'Customer';
-    if (m.role === 'operator') return m.operator || 'Operator';
-    return 'AI';
+    if (m.role === 'user') return T('console.customer');
+    if (m.role === 'operator') return m.operator || T('console.operator');
+    return T('console.ai');
   }
 
   async function loadThread() {
@@ -102,7 +110,7 @@
     if (!r.ok) { showError(errorText(r)); return; }
     var c = r.data.conversation;
     $('thread-title').textContent = c.name || c.phone || c.userId;
-    $('thread-sub').textContent = [c.userId, c.phone, c.channel === 'whatsapp' ? 'WhatsApp' : 'Web chat'].filter(Boolean).join(' · ');
+    $('thread-sub').textContent = [c.userId, c.phone, c.channel === 'whatsapp' ? 'WhatsApp' : T('console.webChat')].filter(Boolean).join(' · ');
     var badge = $('thread-state');
     badge.hidden = false;
     badge.className = 'badge state-' + c.state;
@@ -120,18 +128,18 @@
       var li = el('li', 'tm tm-' + m.role);
       li.append(el('div', 'tm-text', m.text));
       var meta = el('div', 'tm-meta');
-      meta.append(el('span', 'channel channel-' + m.channel, m.channel === 'whatsapp' ? 'WhatsApp' : 'Web'), el('span', 'who', senderOf(m)), el('time', '', when(m.at)));
+      meta.append(el('span', 'channel channel-' + m.channel, m.channel === 'whatsapp' ? 'WhatsApp' : T('console.web')), el('span', 'who', senderOf(m)), el('time', '', when(m.at)));
       if (m.status) meta.append(el('span', 'tick tick-' + m.status, (TICKS[m.status] || m.status) + (m.error ? ': ' + m.error : '')));
       li.append(meta);
       if (m.sources && m.sources.length) {
-        li.append(el('div', 'tm-sources', 'Knowledge: ' + m.sources.map(function (s) { return s.file + ' p. ' + s.page; }).join(', ')));
+        li.append(el('div', 'tm-sources', T('console.knowledge', { sources: m.sources.map(function (s) { return T('console.sourcePage', { file: s.file, page: s.page }); }).join(', ') })));
       }
       return li;
     }));
     list.scrollTop = list.scrollHeight;
     var actions = $('side-actions');
     actions.replaceChildren.apply(actions, r.data.actions.slice().reverse().map(function (a) {
-      return el('li', '', when(a.at) + ' · ' + a.actor + ' · ' + a.action + (a.detail && a.detail.forcedFrom ? ' (from ' + a.detail.forcedFrom + ')' : ''));
+      return el('li', '', when(a.at) + ' · ' + (ACTOR_LABEL[a.actor] || a.actor) + ' · ' + (ACTION_LABEL[a.action] || a.action) + (a.detail && a.detail.forcedFrom ? ' ' + T('console.forcedFrom', { operator: a.detail.forcedFrom }) : ''));
     }));
   }
 
@@ -144,7 +152,7 @@
   $('takeover').addEventListener('click', async function () {
     showError('');
     var r = await post('/takeover');
-    if (r.status === 409 && r.data && r.data.error.code === 'held-by-other' && confirm(errorText(r) + '\n\nTake it over anyway?')) r = await post('/takeover', { force: true });
+    if (r.status === 409 && r.data && r.data.error.code === 'held-by-other' && confirm(errorText(r) + '\n\n' + T('console.takeOverAnyway'))) r = await post('/takeover', { force: true });
     if (!r.ok) showError(errorText(r));
     st.sig = ''; refresh();
   });
@@ -179,9 +187,9 @@
     if (!r.ok) return;
     st.me = r.data.operator.email;
     var box = $('operator');
-    box.replaceChildren(el('span', 'muted', r.data.operator.via === 'google' ? 'Signed in as ' + st.me : 'Admin token'));
+    box.replaceChildren(el('span', 'muted', r.data.operator.via === 'google' ? T('console.signedInAs', { email: st.me }) : T('console.adminToken')));
     if (r.data.operator.via === 'google') {
-      var out = el('button', 'secondary', 'Sign out');
+      var out = el('button', 'secondary', T('common.signOut'));
       out.type = 'button';
       out.addEventListener('click', async function () { await api('POST', '/admin/auth/logout', {}); location.href = '/admin/login'; });
       box.append(out);

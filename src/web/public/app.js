@@ -5,35 +5,13 @@
   const $ = (id) => document.getElementById(id);
   const state = { csrf: null, user: null, busy: false, whatsapp: null, poll: null };
 
-  // The link panel's texts. Bahasa Indonesia unless the browser prefers English.
-  const LANG = /^en\b/i.test(navigator.language || '') && !/^(id|in)\b/i.test(navigator.language || '') ? 'en' : 'id';
-  const LINK_TEXT = {
-    id: {
-      open: 'Hubungkan WhatsApp', linkedButton: (p) => `WhatsApp ✓ ${p || ''}`.trim(), title: 'Hubungkan WhatsApp',
-      intro: 'Dengan menghubungkan WhatsApp, pertanyaan Anda di WhatsApp dijawab dengan data kredit akun ini, dan percakapan di web dan WhatsApp menjadi satu.',
-      codeLabel: 'Kode Anda:', sendLabel: 'Kirim pesan ini dari WhatsApp Anda ke nomor kami:', openWa: 'Buka WhatsApp', sandbox: 'Coba di sandbox WhatsApp',
-      copy: 'Salin pesan', copied: 'Tersalin ✓', renew: 'Buat kode baru', close: 'Tutup',
-      expiry: (t) => `Kode berlaku sampai ${t} dan hanya bisa dipakai sekali.`, waiting: 'Menunggu pesan Anda di WhatsApp…',
-      linked: (p) => `WhatsApp ${p || ''} terhubung dengan akun ini.`, unlink: 'Putuskan WhatsApp', unlinkConfirm: 'Putuskan WhatsApp dari akun ini?',
-      failed: 'Kode belum bisa dibuat. Silakan coba lagi.', channel: 'via WhatsApp',
-    },
-    en: {
-      open: 'Link WhatsApp', linkedButton: (p) => `WhatsApp ✓ ${p || ''}`.trim(), title: 'Link WhatsApp',
-      intro: 'Once WhatsApp is linked, your questions on WhatsApp are answered with this account\'s credit data, and the web and WhatsApp conversations become one.',
-      codeLabel: 'Your code:', sendLabel: 'Send this message from your WhatsApp to our number:', openWa: 'Open WhatsApp', sandbox: 'Try it in the WhatsApp sandbox',
-      copy: 'Copy message', copied: 'Copied ✓', renew: 'New code', close: 'Close',
-      expiry: (t) => `The code is valid until ${t} and works once.`, waiting: 'Waiting for your WhatsApp message…',
-      linked: (p) => `WhatsApp ${p || ''} is linked to this account.`, unlink: 'Unlink WhatsApp', unlinkConfirm: 'Unlink WhatsApp from this account?',
-      failed: 'The code could not be created. Please try again.', channel: 'via WhatsApp',
-    },
-  };
-  const LT = LINK_TEXT[LANG];
+  // Every text comes from the catalogue the server rendered into the page (window.I18N, i18n.js):
+  // the page's language, which the visitor can switch and which is remembered in the lang cookie.
+  const I = window.I18N;
+  const T = (key, params) => I.t(key, params);
+  const LANG = I.lang;
 
-  const SIGNIN_MESSAGES = {
-    failed: 'Google sign-in did not work. Please try again.',
-    cancelled: 'Google sign-in was cancelled.',
-    unavailable: 'Google sign-in is not set up on this server.',
-  };
+  const SIGNIN_MESSAGES = { failed: 'web.signinFailed', cancelled: 'web.signinCancelled', unavailable: 'web.signinUnavailable' };
 
   function showError(text) {
     const el = $('error');
@@ -78,7 +56,7 @@
     if (opts && opts.channel === 'whatsapp') {
       const tag = document.createElement('span');
       tag.className = 'channel-tag';
-      tag.textContent = LT.channel;
+      tag.textContent = T('link.channel');
       li.appendChild(tag);
     }
     const body = document.createElement('div');
@@ -103,7 +81,7 @@
     try {
       res = await fetch(url, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
     } catch {
-      return { ok: false, status: 0, data: { error: { message: 'Cannot reach the server. Check your connection and try again.' } } };
+      return { ok: false, status: 0, data: { error: { message: T('common.networkError') } } };
     }
     let data = null;
     try { data = await res.json(); } catch { data = null; }
@@ -114,7 +92,7 @@
 
   function setSignedIn(user, csrf) {
     state.user = user; state.csrf = csrf;
-    $('who-name').textContent = user.name || user.email || 'Signed in';
+    $('who-name').textContent = user.name || user.email || T('web.signedIn');
     $('who-demo').hidden = !user.demo;
     $('who').hidden = false;
     $('signin').hidden = true;
@@ -140,11 +118,11 @@
   async function loadHistory() {
     const r = await api('GET', '/api/chat/history');
     clearMessages();
-    if (!r.ok) { showError(errorText(r, 'Your earlier messages could not be loaded.')); return; }
+    if (!r.ok) { showError(errorText(r, T('web.historyFailed'))); return; }
     for (const m of r.data.messages) addMessage(m.role, m.text, { channel: m.channel });
     state.shown = r.data.messages.length;
     if (!r.data.messages.length) {
-      addMessage('assistant', 'Hello! I can explain your credit report: your score, your loans and cards, late payments, and how to improve. What would you like to know?');
+      addMessage('assistant', T('web.welcome'));
     }
   }
 
@@ -159,7 +137,7 @@
       await loadHistory();
       $('question').focus();
     } else {
-      await showSignIn(SIGNIN_MESSAGES[signin] || (me.status === 401 ? '' : errorText(me, 'Something went wrong. Please reload the page.')));
+      await showSignIn(SIGNIN_MESSAGES[signin] ? T(SIGNIN_MESSAGES[signin]) : (me.status === 401 ? '' : errorText(me, T('web.somethingWrongReload'))));
     }
   }
 
@@ -171,11 +149,12 @@
   }
 
   async function send(text) {
-    let r = await api('POST', '/api/chat', { message: text });
+    // The page's language: the fixed replies (busy, quota, welcome…) come back in it.
+    let r = await api('POST', '/api/chat', { message: text, language: LANG });
     if (r.status === 403) {
       // Token out of date (e.g. signed in again in another tab): fetch a fresh one and retry once.
       const me = await api('GET', '/api/me');
-      if (me.ok) { state.csrf = me.data.csrfToken; r = await api('POST', '/api/chat', { message: text }); }
+      if (me.ok) { state.csrf = me.data.csrfToken; r = await api('POST', '/api/chat', { message: text, language: LANG }); }
     }
     return r;
   }
@@ -194,11 +173,11 @@
     setBusy(false);
     // held: a person from the team has the conversation and answers later (polled below).
     if (r.ok) { if (!r.data.reply.held) addMessage('assistant', r.data.reply.text); state.shown = -1; input.focus(); return; }
-    if (r.status === 401) { await showSignIn('Your session has ended. Please sign in again.'); return; }
+    if (r.status === 401) { await showSignIn(T('web.sessionEnded')); return; }
     // Nothing was saved: put the text back so it can be sent again.
     input.value = text;
     autosize();
-    addMessage('assistant', errorText(r, 'Something went wrong. Please try again.'), { error: true });
+    addMessage('assistant', errorText(r, T('web.somethingWrong')), { error: true });
   });
 
   // An operator's reply arrives without a question: the history is read again every few seconds.
@@ -223,7 +202,7 @@
     e.preventDefault();
     showError('');
     const r = await api('POST', '/auth/demo', { name: $('demo-name').value });
-    if (!r.ok) { showError(errorText(r, 'Demo sign-in did not work. Please try again.')); return; }
+    if (!r.ok) { showError(errorText(r, T('web.demoFailed'))); return; }
     setSignedIn(r.data.user, r.data.csrfToken);
     const me = await api('GET', '/api/me');
     showWhatsApp(me.ok ? me.data.whatsapp : null);
@@ -235,10 +214,10 @@
   function showWhatsApp(whatsapp) {
     state.whatsapp = whatsapp || null;
     const linked = Boolean(whatsapp && whatsapp.linked);
-    $('link-open').textContent = linked ? LT.linkedButton(whatsapp.phone) : LT.open;
+    $('link-open').textContent = linked ? T('link.linkedButton', { phone: whatsapp.phone || '' }).trim() : T('link.open');
     $('link-linked').hidden = !linked;
     if (linked) {
-      $('link-linked-text').textContent = LT.linked(whatsapp.phone);
+      $('link-linked-text').textContent = T('link.linked', { phone: whatsapp.phone || '' }).replace(/\s+/g, ' ');
       $('link-new').hidden = true;
       stopPolling();
     }
@@ -249,23 +228,18 @@
   async function newCode() {
     $('link-error').hidden = true;
     const r = await api('POST', '/api/link/whatsapp', { language: LANG });
-    if (!r.ok) { $('link-error').textContent = errorText(r, LT.failed); $('link-error').hidden = false; return; }
+    if (!r.ok) { $('link-error').textContent = errorText(r, T('link.failed')); $('link-error').hidden = false; return; }
     const c = r.data;
-    $('link-intro').textContent = LT.intro;
-    $('link-code-label').textContent = LT.codeLabel;
     $('link-code').textContent = c.code;
-    $('link-send-label').textContent = LT.sendLabel;
     $('link-text').textContent = c.text;
     $('link-wa').hidden = !c.url;
-    if (c.url) { $('link-wa').href = c.url; $('link-wa').textContent = LT.openWa; }
+    if (c.url) $('link-wa').href = c.url;
     $('link-sandbox').hidden = !c.sandboxUrl;
-    if (c.sandboxUrl) { $('link-sandbox').href = c.sandboxUrl; $('link-sandbox').textContent = LT.sandbox; }
+    if (c.sandboxUrl) $('link-sandbox').href = c.sandboxUrl;
     $('link-qr').hidden = !c.qr;
     if (c.qr) { $('link-qr').src = c.qr; $('link-qr').alt = c.url; }
-    $('link-copy').textContent = LT.copy;
-    const until = new Date(c.expiresAt).toLocaleTimeString(LANG === 'id' ? 'id-ID' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
-    $('link-expiry').textContent = `${LT.expiry(until)} ${LT.waiting}`;
-    $('link-renew').textContent = LT.renew;
+    $('link-copy').textContent = T('link.copy');
+    $('link-expiry').textContent = T('link.expiry', { time: I.time(c.expiresAt) });
     $('link-new').hidden = false;
     stopPolling();
     const stopAt = Date.parse(c.expiresAt);
@@ -285,10 +259,6 @@
   // Back from WhatsApp (another tab or app): background timers are slowed, so look at once.
   document.addEventListener('visibilitychange', () => { if (!document.hidden && state.poll) checkLinked(); });
 
-  $('link-title').textContent = LT.title;
-  $('link-close').textContent = LT.close;
-  $('link-unlink').textContent = LT.unlink;
-  $('link-open').textContent = LT.open;
   $('link-open').addEventListener('click', async () => {
     const panel = $('link');
     panel.hidden = !panel.hidden;
@@ -298,19 +268,19 @@
   $('link-close').addEventListener('click', () => { $('link').hidden = true; stopPolling(); });
   $('link-renew').addEventListener('click', () => newCode());
   $('link-copy').addEventListener('click', async () => {
-    try { await navigator.clipboard.writeText($('link-text').textContent); $('link-copy').textContent = LT.copied; } catch { /* the text stays visible to copy by hand */ }
+    try { await navigator.clipboard.writeText($('link-text').textContent); $('link-copy').textContent = T('link.copied'); } catch { /* the text stays visible to copy by hand */ }
   });
   $('link-unlink').addEventListener('click', async () => {
-    if (!window.confirm(LT.unlinkConfirm)) return;
+    if (!window.confirm(T('link.unlinkConfirm'))) return;
     const r = await api('DELETE', '/api/link/whatsapp');
-    if (!r.ok) { $('link-error').textContent = errorText(r, LT.failed); $('link-error').hidden = false; return; }
+    if (!r.ok) { $('link-error').textContent = errorText(r, T('link.failed')); $('link-error').hidden = false; return; }
     showWhatsApp(r.data.whatsapp);
     await newCode();
   });
 
   $('signout').addEventListener('click', async () => {
     const r = await api('POST', '/auth/logout');
-    if (!r.ok) { showError(errorText(r, 'Sign-out did not work. Please reload the page and try again.')); return; }
+    if (!r.ok) { showError(errorText(r, T('web.signOutFailed'))); return; }
     await showSignIn('');
   });
 

@@ -38,7 +38,7 @@ export function createSandboxModule(deps: Pick<AppDeps, 'config' | 'logger' | 'd
   router.use(createSandboxGraphRouter({ service }));
   router.use(createSandboxRouter({
     service, operator: createOperatorGuard(config), bufferMs: config.whatsapp.bufferMs, graphVersion: config.meta.graphVersion,
-    aiOnline: Boolean(config.openRouter.apiKey),
+    aiOnline: Boolean(config.openRouter.apiKey), defaultLanguage: config.defaultLanguage,
   }));
   return {
     name: 'whatsapp-sandbox',

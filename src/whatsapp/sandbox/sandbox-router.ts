@@ -10,12 +10,14 @@ import { DEMO_USERS } from '../../db/seed';
 import { SANDBOX_DISPLAY_NUMBER, SANDBOX_PHONE_NUMBER_ID, phoneDigits } from './sandbox-payload';
 import type { SandboxService } from './sandbox-service';
 import { SANDBOX_MEDIA_MAX_BYTES } from './sandbox-media';
+import { createPageRenderer, skipTemplates } from '../../i18n/page-renderer';
+import type { Lang } from '../../i18n/lang';
 
 const PUBLIC_DIR = path.join(__dirname, 'public');
 const MAX_TEXT = 4096;
 
 export function createSandboxRouter(deps: {
-  service: SandboxService; operator: OperatorGuard; bufferMs: number; graphVersion: string; aiOnline: boolean;
+  service: SandboxService; operator: OperatorGuard; bufferMs: number; graphVersion: string; aiOnline: boolean; defaultLanguage: Lang;
 }): Router {
   const { service } = deps;
   const router = Router();
@@ -90,7 +92,8 @@ export function createSandboxRouter(deps: {
 
   router.use('/sandbox/api', (req, _res, next) => next(new AppError('not-found', 404, `No route for ${req.method} ${req.path}`)));
   // The page itself is harmless without the API; it explains a 403 (other machine, no token).
-  router.get('/sandbox', (_req, res) => res.sendFile(path.join(PUBLIC_DIR, 'index.html')));
-  router.use('/sandbox', express.static(PUBLIC_DIR, { index: false, redirect: false }));
+  const pages = createPageRenderer({ defaultLanguage: deps.defaultLanguage });
+  router.get('/sandbox', (req, res) => pages.send(req, res, path.join(PUBLIC_DIR, 'index.html'), { namespaces: ['sandbox'] }));
+  router.use('/sandbox', skipTemplates, express.static(PUBLIC_DIR, { index: false, redirect: false }));
   return router;
 }

@@ -9,7 +9,7 @@
   if (params.get('token')) {
     sessionStorage.setItem(TOKEN_KEY, params.get('token'));
     params.delete('token');
-    history.replaceState(null, '', location.pathname + (params.toString() ? '?' + params : ''));
+    history.replaceState(null, '', location.pathname + (params.toString() ? '?' + params : '') + location.hash); // keeps #conversations
   }
   var token = sessionStorage.getItem(TOKEN_KEY);
   var tz = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -19,7 +19,14 @@
   var DAY_TICKS = { maxRotation: 0, autoSkip: true, autoSkipPadding: 8 };
   var charts = {};
   var $ = function (id) { return document.getElementById(id); };
-  var fmt = new Intl.NumberFormat();
+  // Texts and number formats in the page's language (window.I18N, from /i18n/i18n.js).
+  var I = window.I18N;
+  var T = function (key, params) { return I.t(key, params); };
+  var fmt = { format: function (n) { return I.number(n); } };
+  var STORAGE = {
+    postgres: 'dashboard.storagePostgres', pglite: 'dashboard.storageEmbedded', 'supabase-postgres': 'dashboard.storageSupabasePostgres',
+    'supabase-js': 'dashboard.storageSupabaseJs',
+  };
 
   function isoDay(d) {
     var p = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
@@ -31,12 +38,25 @@
     $('from').value = isoDay(new Date(now.getTime() - (days - 1) * 86400000));
   }
 
-  function draw(id, config) {
-    if (charts[id]) charts[id].destroy();
+  // A chart with nothing to show says so in words instead of drawing empty axes.
+  function draw(id, config, hasData) {
+    if (charts[id]) { charts[id].destroy(); delete charts[id]; }
+    var box = $(id).parentElement;
+    var note = box.querySelector('.empty');
+    if (!hasData) {
+      $(id).hidden = true;
+      if (!note) { note = document.createElement('p'); note.className = 'empty'; box.appendChild(note); }
+      note.textContent = T('dashboard.noChartData');
+      box.setAttribute('data-rendered', 'empty');
+      return;
+    }
+    if (note) note.remove();
+    $(id).hidden = false;
     config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, config.options || {});
     charts[id] = new Chart($(id), config);
-    $(id).parentElement.setAttribute('data-rendered', 'true');
+    box.setAttribute('data-rendered', 'true');
   }
+  var sum = function (list) { return list.reduce(function (n, x) { return n + (Number(x) || 0); }, 0); };
 
   function status(text, isError) {
     var el = $('status');
@@ -50,10 +70,10 @@
     $('k-sessions').textContent = fmt.format(t.sessions);
     $('k-messages').textContent = fmt.format(t.messages);
     $('k-users').textContent = fmt.format(t.uniqueUsers);
-    $('k-users-sub').textContent = 'WhatsApp ' + fmt.format(t.uniqueUsersByChannel.whatsapp) + ' · web ' + fmt.format(t.uniqueUsersByChannel.web);
+    $('k-users-sub').textContent = T('dashboard.usersByChannel', { whatsapp: fmt.format(t.uniqueUsersByChannel.whatsapp), web: fmt.format(t.uniqueUsersByChannel.web) });
     $('k-latency').textContent = a.latency.replies ? fmt.format(a.latency.avgMs) + ' / ' + fmt.format(a.latency.p95Ms) : '–';
-    $('k-fallback').textContent = (a.replyKinds.fallbackRate * 100).toFixed(1) + '%';
-    $('k-fallback-sub').textContent = fmt.format(a.replyKinds.fallback) + ' of ' + fmt.format(t.replies) + ' replies';
+    $('k-fallback').textContent = I.percent(a.replyKinds.fallbackRate, 1);
+    $('k-fallback-sub').textContent = T('dashboard.fallbackOf', { fallback: fmt.format(a.replyKinds.fallback), replies: fmt.format(t.replies) });
     $('k-tokens').textContent = fmt.format(t.promptTokens + t.completionTokens);
     $('tz-label').textContent = '(' + a.range.tz + ')';
 
@@ -67,21 +87,21 @@
     draw('c-daily', {
       type: 'bar',
       data: {
-        labels: a.days.map(function (d) { return d.slice(5); }),
+        labels: a.days.map(I.day),
         datasets: [
-          { label: 'WhatsApp messages', data: byDay('whatsapp', 'messages'), backgroundColor: COLORS.whatsapp, stack: 'm', order: 1 },
-          { label: 'Web messages', data: byDay('web', 'messages'), backgroundColor: COLORS.web, stack: 'm', order: 1 },
-          { label: 'Sessions', data: sessionsPerDay, type: 'line', borderColor: COLORS.sessions, backgroundColor: COLORS.sessions, tension: 0.25, pointRadius: 2, borderWidth: 3, order: 0 },
+          { label: T('dashboard.whatsappMessages'), data: byDay('whatsapp', 'messages'), backgroundColor: COLORS.whatsapp, stack: 'm', order: 1 },
+          { label: T('dashboard.webMessages'), data: byDay('web', 'messages'), backgroundColor: COLORS.web, stack: 'm', order: 1 },
+          { label: T('dashboard.sessions'), data: sessionsPerDay, type: 'line', borderColor: COLORS.sessions, backgroundColor: COLORS.sessions, tension: 0.25, pointRadius: 2, borderWidth: 3, order: 0 },
         ],
       },
       options: { scales: { x: { stacked: true, ticks: DAY_TICKS }, y: { beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { position: 'bottom' } } },
-    });
+    }, sum(a.perDay.map(function (r) { return r.messages + r.sessions; })) > 0);
 
     var models = Array.from(new Set(a.tokensPerDay.map(function (r) { return r.model; })));
     draw('c-tokens', {
       type: 'bar',
       data: {
-        labels: a.days.map(function (d) { return d.slice(5); }),
+        labels: a.days.map(I.day),
         datasets: models.map(function (m, i) {
           return {
             label: m, backgroundColor: PALETTE[i % PALETTE.length], stack: 't',
@@ -93,33 +113,33 @@
         }),
       },
       options: { scales: { x: { stacked: true, ticks: DAY_TICKS }, y: { stacked: true, beginAtZero: true } }, plugins: { legend: { position: 'bottom' } } },
-    });
+    }, sum(a.tokensPerDay.map(function (r) { return r.promptTokens + r.completionTokens; })) > 0);
 
     draw('c-hours', {
       type: 'bar',
       data: {
         labels: a.busiestHours.map(function (h) { return String(h.hour).padStart(2, '0'); }),
-        datasets: [{ label: 'User messages', data: a.busiestHours.map(function (h) { return h.messages; }), backgroundColor: COLORS.web }],
+        datasets: [{ label: T('dashboard.userMessages'), data: a.busiestHours.map(function (h) { return h.messages; }), backgroundColor: COLORS.web }],
       },
       options: { scales: { x: { ticks: DAY_TICKS }, y: { beginAtZero: true, ticks: { precision: 0 } } }, plugins: { legend: { display: false } } },
-    });
+    }, sum(a.busiestHours.map(function (h) { return h.messages; })) > 0);
 
     var k = a.replyKinds;
     draw('c-kinds', {
       type: 'doughnut',
       data: {
-        labels: ['AI', 'Fallback', 'Offline', 'Placeholder'],
+        labels: [T('dashboard.kindAi'), T('dashboard.kindFallback'), T('dashboard.kindOffline'), T('dashboard.kindPlaceholder')],
         datasets: [{ data: [k.ai, k.fallback, k.offline, k.placeholder], backgroundColor: ['#25a244', '#d94452', '#e08a00', '#9ca3af'] }],
       },
       options: { plugins: { legend: { position: 'bottom' } } },
-    });
+    }, k.ai + k.fallback + k.offline + k.placeholder > 0);
 
     var list = $('sources');
     list.replaceChildren();
     if (!a.topSources.length) {
       var empty = document.createElement('li');
       empty.className = 'empty';
-      empty.textContent = 'No replies cited the knowledge base in this period.';
+      empty.textContent = T('dashboard.noSources');
       list.appendChild(empty);
     }
     a.topSources.forEach(function (s) {
@@ -127,15 +147,15 @@
       var head = document.createElement('div');
       head.className = 'source';
       var name = document.createElement('strong');
-      name.textContent = s.file + ' · page ' + s.page;
+      name.textContent = T('dashboard.sourcePage', { file: s.file, page: s.page });
       var count = document.createElement('span');
       count.className = 'count';
-      count.textContent = s.turns + (s.turns === 1 ? ' answer' : ' answers');
+      count.textContent = s.turns === 1 ? T('dashboard.answersOne') : T('dashboard.answersMany', { count: fmt.format(s.turns) });
       head.append(name, count);
       var qs = document.createElement('ul');
       s.questions.forEach(function (q) {
         var qi = document.createElement('li');
-        qi.textContent = '“' + q.text + '”' + (q.count > 1 ? ' ×' + q.count : '');
+        qi.textContent = '“' + q.text + '”' + (q.count > 1 ? ' ×' + fmt.format(q.count) : '');
         qs.appendChild(qi);
       });
       li.append(head, qs);
@@ -150,32 +170,37 @@
         .forEach(function (v) { var td = document.createElement('td'); td.textContent = v; tr.appendChild(td); });
       tbody.appendChild(tr);
     });
+    $('models').hidden = !a.perModel.length;
+    $('models-empty').hidden = a.perModel.length > 0;
 
     var h = a.chatLog || {};
     var dl = $('health');
     dl.replaceChildren();
-    [['Storage', h.transport], ['Written', h.written], ['Queued', h.queued], ['Failed writes', h.failedWrites], ['Dropped writes', h.droppedWrites], ['Last error', h.lastError || 'none']]
+    var storage = h.enabled === false ? T('dashboard.storageOff') : STORAGE[h.transport] ? T(STORAGE[h.transport]) : h.transport;
+    var num = function (v) { return typeof v === 'number' ? fmt.format(v) : v; };
+    [['storage', storage], ['written', num(h.written)], ['queued', num(h.queued)], ['failedWrites', h.failedWrites], ['droppedWrites', h.droppedWrites],
+      ['lastError', h.lastError || T('dashboard.none')]]
       .forEach(function (pair) {
-        var dt = document.createElement('dt'); dt.textContent = pair[0];
-        var dd = document.createElement('dd'); dd.textContent = pair[1] == null ? '–' : String(pair[1]);
-        if ((pair[0] === 'Failed writes' || pair[0] === 'Dropped writes') && pair[1] > 0) dd.className = 'bad';
+        var dt = document.createElement('dt'); dt.textContent = T('dashboard.' + pair[0]);
+        var dd = document.createElement('dd'); dd.textContent = pair[1] == null ? '–' : String(num(pair[1]));
+        if ((pair[0] === 'failedWrites' || pair[0] === 'droppedWrites') && pair[1] > 0) dd.className = 'bad';
         dl.append(dt, dd);
       });
     document.body.setAttribute('data-loaded', 'true');
   }
 
   function load() {
-    status('Loading…');
+    status(T('common.loading'));
     var q = new URLSearchParams({ from: $('from').value, to: $('to').value, tz: tz });
     fetch('/api/analytics?' + q, { headers: token ? { Authorization: 'Bearer ' + token } : {} })
       .then(function (res) {
         return res.json().then(function (body) {
-          if (!res.ok) throw new Error((body.error && body.error.message) || ('HTTP ' + res.status));
+          if (!res.ok) throw new Error((body.error && body.error.message) || T('common.requestFailed', { status: res.status }));
           return body;
         });
       })
       .then(function (a) { render(a); status(''); })
-      .catch(function (err) { status('Could not load the figures: ' + err.message, true); });
+      .catch(function (err) { status(T('dashboard.loadFailed', { reason: err.message }), true); });
   }
 
   $('range').addEventListener('submit', function (e) { e.preventDefault(); load(); });

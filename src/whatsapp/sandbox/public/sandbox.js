@@ -12,6 +12,9 @@
     history.replaceState(null, '', location.pathname + (params.toString() ? '?' + params : ''));
   }
   var token = sessionStorage.getItem(TOKEN_KEY);
+  // Texts and formats in the page's language (window.I18N, from /i18n/i18n.js).
+  var I = window.I18N;
+  var T = function (key, params) { return I.t(key, params); };
   var $ = function (id) { return document.getElementById(id); };
   var state = { phone: '', afterId: 0, events: [], local: [], info: null, lastView: '', dueAt: null, pending: false, timer: null };
 
@@ -21,8 +24,8 @@
     return fetch('/sandbox/api' + path, options).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (body) {
         if (!res.ok) {
-          var msg = (body.error && body.error.message) || ('HTTP ' + res.status);
-          if (res.status === 401 || res.status === 403) msg = 'The sandbox answers only on the server itself, opened as http://localhost (or 127.0.0.1). From another machine, set ADMIN_TOKEN and open /sandbox?token=<ADMIN_TOKEN>. (' + msg + ')';
+          var msg = (body.error && body.error.message) || T('common.requestFailed', { status: res.status });
+          if (res.status === 401 || res.status === 403) msg = T('sandbox.localOnly', { reason: msg });
           var err = new Error(msg); err.status = res.status; throw err;
         }
         return body;
@@ -31,7 +34,7 @@
   }
   function showError(text) { $('error').textContent = text || ''; $('error').hidden = !text; }
   function digits(v) { return String(v || '').replace(/\D/g, ''); }
-  function time(iso) { return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }); }
+  function time(iso) { return I.time(iso); }
 
   // WhatsApp's own markup: *bold*, _italic_, ~strike~, ```mono```; everything else is plain text.
   function formatted(text) {
@@ -61,7 +64,7 @@
       var tick = document.createElement('span');
       tick.className = 'tick' + (m.read ? ' read' : '');
       tick.textContent = m.local ? '…' : '✓✓';
-      tick.title = m.local ? 'sending' : m.read ? 'read by the bot' : 'delivered to the server';
+      tick.title = T(m.local ? 'sandbox.tickSending' : m.read ? 'sandbox.tickRead' : 'sandbox.tickDelivered');
       meta.appendChild(tick);
     }
     li.appendChild(meta);
@@ -82,14 +85,14 @@
     if (!all.length) {
       var empty = document.createElement('li');
       empty.className = 'empty';
-      empty.textContent = 'Say hello, or ask "skor kredit saya berapa?". Send several messages in a row: the bot answers them together.';
+      empty.textContent = T('sandbox.empty');
       list.appendChild(empty);
     }
     all.forEach(function (m) { list.appendChild(bubble(m)); });
     if (view.typing) {
       var t = document.createElement('li');
       t.className = 'typing';
-      t.setAttribute('aria-label', 'AI Admin is typing');
+      t.setAttribute('aria-label', T('sandbox.typingLabel'));
       for (var i = 0; i < 3; i++) t.appendChild(document.createElement('span'));
       list.appendChild(t);
     }
@@ -111,12 +114,12 @@
       var ok = e.responseStatus && e.responseStatus < 300;
       d.className = (e.direction === 'webhook' ? 'out' : 'in') + (ok ? '' : ' bad');
       var s = document.createElement('summary');
-      s.textContent = (e.direction === 'webhook' ? '→ webhook ' : '← Graph ' + e.kind + ' ') + e.method + ' ' + e.path + ' · ' + (e.responseStatus || 'no answer') + ' · ' + time(e.at);
+      s.textContent = (e.direction === 'webhook' ? '→ webhook ' : '← Graph ' + e.kind + ' ') + e.method + ' ' + e.path + ' · ' + (e.responseStatus || T('sandbox.noAnswer')) + ' · ' + time(e.at);
       d.appendChild(s);
       var headers = Object.keys(e.headers || {}).map(function (k) { return k + ': ' + e.headers[k]; }).join('\n');
-      section(d, 'Headers', headers);
-      section(d, 'Body', pretty(e.body));
-      section(d, 'Response ' + (e.responseStatus || ''), pretty(e.responseBody));
+      section(d, T('sandbox.headers'), headers);
+      section(d, T('sandbox.body'), pretty(e.body));
+      section(d, T('sandbox.response', { status: e.responseStatus || '' }).trim(), pretty(e.responseBody));
       li.appendChild(d);
       ol.insertBefore(li, ol.firstChild);
     });
@@ -128,8 +131,8 @@
     if (!state.pending) { el.hidden = true; return; }
     var left = state.dueAt ? Math.ceil((new Date(state.dueAt).getTime() - Date.now()) / 1000) : 0;
     el.textContent = left > 0
-      ? 'The bot waits ' + left + ' s for more messages, then answers them all at once (WHATSAPP_BUFFER_MS).'
-      : 'The bot is answering…';
+      ? T('sandbox.bufferWaiting', { seconds: left })
+      : T('sandbox.bufferAnswering');
     el.hidden = false;
   }
 
@@ -151,7 +154,7 @@
       renderMessages(view);
       state.pending = view.pending; state.dueAt = view.dueAt;
       renderBuffer();
-      $('presence').textContent = view.typing ? 'typing…' : 'online';
+      $('presence').textContent = T(view.typing ? 'sandbox.presenceTyping' : 'sandbox.presenceOnline');
     }).catch(function (err) { showError(err.message); }).then(function () {
       state.inflight = false;
       if (state.again) { state.again = false; poll(); } else state.timer = setTimeout(poll, 700);
@@ -178,7 +181,7 @@
     api(path, init)
       .then(function (r) {
         local.id = r.wamid;
-        if (r.status !== 200) showError('The webhook answered ' + (r.status || 'nothing') + ': ' + r.response);
+        if (r.status !== 200) showError(T('sandbox.webhookAnswered', { status: r.status || T('sandbox.noAnswer'), response: r.response }));
         poll();
       })
       .catch(function (err) {
@@ -193,7 +196,7 @@
     e.preventDefault();
     var text = $('text').value.trim();
     if (!text) return;
-    if (!state.phone) { showError('Type a phone number with its country code first, e.g. +62812345678'); $('phone').focus(); return; }
+    if (!state.phone) { showError(T('sandbox.phoneFirst')); $('phone').focus(); return; }
     deliver(text, text, '/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: state.phone, name: $('name').value, text: text }) });
     $('text').focus();
   }
@@ -201,10 +204,10 @@
   // Attachments: the file goes as the request body (its own Content-Type); the server stores it,
   // announces it in a signed media webhook and serves it to the bot through its Graph stand-in.
   function upload(blob, filename) {
-    if (!state.phone) { showError('Type a phone number with its country code first, e.g. +62812345678'); $('phone').focus(); return; }
+    if (!state.phone) { showError(T('sandbox.phoneFirst')); $('phone').focus(); return; }
     var caption = $('text').value.trim();
     var type = (blob.type || 'application/octet-stream').split(';')[0];
-    var label = /^audio\//.test(type) ? '🎤 ' + (filename || 'voice note') : (/^image\//.test(type) ? '🖼️ ' : '📎 ') + (filename || type);
+    var label = /^audio\//.test(type) ? '🎤 ' + (filename || T('sandbox.voiceNote')) : (/^image\//.test(type) ? '🖼️ ' : '📎 ') + (filename || type);
     var q = 'phone=' + encodeURIComponent(state.phone) + '&name=' + encodeURIComponent($('name').value) +
       '&caption=' + encodeURIComponent(caption) + '&filename=' + encodeURIComponent(filename || '');
     deliver(label + (caption ? ' · ' + caption : ''), caption, '/media?' + q, { method: 'POST', headers: { 'content-type': type, 'x-sandbox-upload': '1' }, body: blob });
@@ -243,7 +246,7 @@
         r.node.disconnect(); r.source.disconnect();
         r.stream.getTracks().forEach(function (t) { t.stop(); });
         r.ctx.close();
-        button.classList.remove('recording'); button.setAttribute('aria-label', 'Record a voice note');
+        button.classList.remove('recording'); button.setAttribute('aria-label', T('sandbox.record'));
         if (r.chunks.length) upload(encodeWav(r.chunks, r.ctx.sampleRate), '');
         return;
       }
@@ -255,8 +258,8 @@
         node.onaudioprocess = function (e) { chunks.push(new Float32Array(e.inputBuffer.getChannelData(0))); };
         source.connect(node); node.connect(ctx.destination);
         rec = { stream: stream, ctx: ctx, source: source, node: node, chunks: chunks };
-        button.classList.add('recording'); button.setAttribute('aria-label', 'Stop recording and send');
-      }).catch(function (err) { showError('Microphone not available: ' + err.message); });
+        button.classList.add('recording'); button.setAttribute('aria-label', T('sandbox.stopRecording'));
+      }).catch(function (err) { showError(T('sandbox.micUnavailable', { reason: err.message })); });
     });
   }
 
@@ -268,8 +271,8 @@
       info.presets.forEach(function (p) {
         var o = document.createElement('option'); o.value = p.phone; o.textContent = p.name; $('presets').appendChild(o);
       });
-      $('buffer-note').textContent = 'The bot answers ' + Math.round(info.bufferMs / 100) / 10 + ' s after your last message (buffer). ' +
-        (info.aiOnline ? 'AI: OpenRouter.' : 'AI: offline mode (no OPENROUTER_API_KEY): answers from the knowledge base.');
+      $('buffer-note').textContent = T('sandbox.bufferNote', { seconds: I.number(info.bufferMs / 1000, 1) }) + ' ' +
+        T(info.aiOnline ? 'sandbox.aiOnline' : 'sandbox.aiOffline');
     }).catch(function (err) { showError(err.message); });
     $('phone').addEventListener('change', function () {
       var preset = (state.info && state.info.presets || []).filter(function (p) { return digits(p.phone) === digits($('phone').value); })[0];
