@@ -173,6 +173,26 @@ async function semanticTiming(kbDir, dir) {
   };
   const results = SETS.map(([name, set]) => [name, evaluate(set)]);
 
+  // Typo stress: every question of every set again, with one deterministic typo in each word of six
+  // letters or more (a letter dropped, two letters swapped, or the vowels dropped as in "sndiri").
+  const TYPOS = {
+    'letter dropped': (w) => w.slice(0, w.length >> 1) + w.slice((w.length >> 1) + 1),
+    'letters swapped': (w) => { const i = w.length >> 1; return w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2); },
+    'vowels dropped': (w) => w[0] + w.slice(1).replace(/[aeiou]/gi, ''),
+  };
+  const typoRows = Object.entries(TYPOS).map(([name, typo]) => {
+    const garble = (m) => m.replace(/[A-Za-z]{6,}/g, typo);
+    const ours = [];
+    const base = [];
+    for (const q of questions) {
+      const t = { ...q, messages: q.messages.map(garble) };
+      const history = q.history ?? [];
+      ours.push(judge(q, kb.search(turnOf(t), { maxTokens: MAX_PROMPT_TOKENS, context: conversationContext(history) })));
+      base.push(judge(q, baseline(turnOf(t), history, { maxTokens: MAX_PROMPT_TOKENS })));
+    }
+    return [name, ours, base];
+  });
+
   // Per-turn retrieval time (lexical): every question, five rounds.
   const times = [];
   for (let round = 0; round < 5; round++) {
@@ -203,6 +223,9 @@ async function semanticTiming(kbDir, dir) {
     }
     console.log(`| all | ${r.n} | ${fmt(all.ours)} | ${fmt(all.base)} | ${fmt(all.bare)} |\n`);
   }
+  console.log(`typo stress (all ${questions.length} questions, a typo in every word of 6+ letters):\n`);
+  console.log('| typo | ours | baseline (same run) |\n|---|---|---|');
+  for (const [name, ours, base] of typoRows) console.log(`| ${name} | ${fmt(ours)} | ${fmt(base)} |`);
   console.log(`\nlexical retrieval per turn: p50 ${pct(times, 0.5).toFixed(2)} ms, p95 ${pct(times, 0.95).toFixed(2)} ms (${times.length} searches)`);
   console.log(`KB load: cold ${Math.round(coldMs)} ms, cached ${Math.round(cachedMs)} ms`);
   for (const [name, r] of results) if (r.misses.length) console.log(`\nmisses (ours, ${name} set):\n- ${r.misses.join('\n- ')}`);

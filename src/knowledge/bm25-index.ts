@@ -9,11 +9,23 @@ export interface Bm25Index {
   passages: readonly IndexedPassage[];
   /** How many passages contain the term. */
   df(term: string): number;
+  /** Index terms for words no passage spells that way (chat abbreviations, typos). */
+  fuzzy: FuzzyTerms;
   /** BM25 score of every passage matching at least one term (passage number → score). */
   score(terms: Map<string, number>): Map<number, number>;
 }
 
+import { buildFuzzyTerms, type FuzzyTerms } from './fuzzy-terms';
+
 const K1 = 1.2;
+
+/**
+ * Two adjacent terms as one index term, in either order: "tercatat berapa lama" and "berapa lama
+ * tercatat" are the same phrase to a customer. Contains a space, which no single term does.
+ */
+export function pairTerm(a: string, b: string): string {
+  return a < b ? `${a} ${b}` : `${b} ${a}`;
+}
 const B = 0.75;
 
 export function buildBm25Index(passages: IndexedPassage[]): Bm25Index {
@@ -23,6 +35,8 @@ export function buildBm25Index(passages: IndexedPassage[]): Bm25Index {
   passages.forEach((p, doc) => {
     const tf = new Map<string, number>();
     for (const t of p.terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+    // Adjacent terms as one more term ("kartu kredit"): a phrase is rarer than its words.
+    for (let i = 1; i < p.terms.length; i++) { const pair = pairTerm(p.terms[i - 1], p.terms[i]); tf.set(pair, (tf.get(pair) ?? 0) + 1); }
     for (const [term, n] of tf) {
       let list = postings.get(term);
       if (!list) postings.set(term, (list = []));
@@ -33,6 +47,7 @@ export function buildBm25Index(passages: IndexedPassage[]): Bm25Index {
   return {
     size: n,
     passages,
+    fuzzy: buildFuzzyTerms([...postings].filter(([t]) => !t.includes(' ')).map(([t, l]) => [t, l.length] as [string, number])),
     df: (term) => postings.get(term)?.length ?? 0,
     score(terms) {
       const scores = new Map<number, number>();
