@@ -2,8 +2,9 @@
 // Usage: npm run build && node bench/retrieval.js
 // Knowledge base: the sample guide + lender product sheets that share its credit vocabulary
 // (near-miss pages, bench/_product-sheets.js) + generic banking filler, about 250 pages.
-// Questions: bench/retrieval-questions.json (tuned set) and bench/retrieval-questions-heldout.json
-// (held-out set, never tuned on), reported separately; the project's regression guard, by category:
+// Questions: bench/retrieval-questions.json (tuned set), bench/retrieval-questions-heldout.json and
+// bench/retrieval-questions-sealed.json (held out), reported separately; the project's regression
+// guard, by category:
 // paraphrase, chat (informal, typos), english, burst (2-3 short messages), followup (needs the
 // previous turn), two_pages (needs both pages), distractor (product sheets look relevant).
 // Per category, for the current retrieval and today's baseline (bench/_baseline-retrieval) in the
@@ -25,9 +26,15 @@ const { loadPdfPages } = dist('knowledge/pdf-loader.js');
 const { silentLogger } = dist('shared/logger.js');
 const { createBaselineSearch } = require('./_baseline-retrieval');
 const { productSheets } = require('./_product-sheets');
-// The tuned set (the synonyms table was written while looking at it) and the held-out set (written
-// without looking at the table, never tuned on): the held-out figure is the honest one.
-const SETS = [['tuned', require('./retrieval-questions.json')], ['held-out', require('./retrieval-questions-heldout.json')]];
+// The tuned set (the synonyms table was written while looking at it); the held-out set (written
+// without looking at the table; its first run is the honest figure, its misses were then looked at
+// while improving the ranking, never patched in the table); the sealed set (written before those
+// improvements, first run only after them).
+const SETS = [
+  ['tuned', require('./retrieval-questions.json')],
+  ['held-out', require('./retrieval-questions-heldout.json')],
+  ['sealed', require('./retrieval-questions-sealed.json')],
+];
 const questions = SETS.flatMap(([, qs]) => qs);
 const http = require('node:http');
 

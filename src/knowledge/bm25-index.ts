@@ -2,6 +2,9 @@
 // never mutated, so a search can never see a half-built index. Queries arrive as analysed,
 // weighted terms: a follow-up searches its own words at full weight and the conversation's at less.
 
+import { buildFuzzyTerms, type FuzzyTerms } from './fuzzy-terms';
+import { buildRangeIndex } from './number-ranges';
+
 export interface IndexedPassage { file: string; page: number; text: string; tokens: number; terms: string[] }
 
 export interface Bm25Index {
@@ -11,13 +14,14 @@ export interface Bm25Index {
   df(term: string): number;
   /** Index terms for words no passage spells that way (chat abbreviations, typos). */
   fuzzy: FuzzyTerms;
-  /** BM25 score of every passage matching at least one term (passage number → score). */
+  /** BM25 score of every passage matching at least one term (passage number → score); a range term
+   *  (number-ranges.ts) matches the passages with a range containing its number. */
   score(terms: Map<string, number>): Map<number, number>;
 }
 
-import { buildFuzzyTerms, type FuzzyTerms } from './fuzzy-terms';
 
 const K1 = 1.2;
+const B = 0.75;
 
 /**
  * Two adjacent terms as one index term, in either order: "tercatat berapa lama" and "berapa lama
@@ -26,7 +30,6 @@ const K1 = 1.2;
 export function pairTerm(a: string, b: string): string {
   return a < b ? `${a} ${b}` : `${b} ${a}`;
 }
-const B = 0.75;
 
 export function buildBm25Index(passages: IndexedPassage[]): Bm25Index {
   const postings = new Map<string, { doc: number; tf: number }[]>();
@@ -44,6 +47,7 @@ export function buildBm25Index(passages: IndexedPassage[]): Bm25Index {
     }
   });
   const n = passages.length;
+  const ranges = buildRangeIndex(passages.map((p) => p.text));
   return {
     size: n,
     passages,
@@ -52,7 +56,7 @@ export function buildBm25Index(passages: IndexedPassage[]): Bm25Index {
     score(terms) {
       const scores = new Map<number, number>();
       for (const [term, weight] of terms) {
-        const list = postings.get(term);
+        const list = postings.get(term) ?? ranges.postings(term);
         if (!list || weight <= 0) continue;
         const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
         for (const { doc, tf } of list) {

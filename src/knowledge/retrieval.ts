@@ -5,6 +5,7 @@
 // part's best passage placed first, one passage per page before a page's second, no document
 // family allowed to fill every slot, near-duplicate passages merged, all within the token budget.
 import { pairTerm, type Bm25Index, type IndexedPassage } from './bm25-index';
+import { rangeTerm } from './number-ranges';
 import type { TextAnalyzer } from './text-analyzer';
 import type { KnowledgePassage, SearchContext } from './types';
 
@@ -130,7 +131,10 @@ function corrected(index: Bm25Index, terms: string[]): string[] {
 
 function weights(terms: string[], w: number): Map<string, number> {
   const m = new Map<string, number>();
-  for (const t of terms) m.set(t, w);
+  for (const t of terms) {
+    m.set(t, w);
+    if (/^\d+$/.test(t) && !m.has(rangeTerm(t))) m.set(rangeTerm(t), w);
+  }
   for (let i = 1; i < terms.length; i++) {
     const pair = pairTerm(terms[i - 1], terms[i]);
     if (terms[i - 1] !== terms[i] && !m.has(pair)) m.set(pair, w * PAIR_WEIGHT);

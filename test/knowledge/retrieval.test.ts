@@ -53,6 +53,11 @@ describe('retrieval on the sample guide with lender product sheets beside it', (
     expect(pages('utilisai kartu kredit yg sehat brp persen')[0]).toBe('7');
   });
 
+  test('when a question gives a number, then it finds the page whose range contains it', () => {
+    expect(pages('skor sy 765 bgs ga')[0]).toBe('3');
+    expect(pages('telat bayar 45 hari jadi kol berapa')[0]).toBe('6');
+  });
+
   test('when a question asks about two things, then both pages are in the prompt within the budget', () => {
     const both = (q: string, a: string, b: string) => {
       const found = pages(q);
