@@ -9,7 +9,7 @@ import type { Logger } from '../shared/logger';
 import { buildBm25Index, type Bm25Index, type IndexedPassage } from './bm25-index';
 import { createEmbeddingsClient, createVectorCache, type EmbeddingsOptions } from './embeddings';
 import { CACHE_VERSION, createKbCache } from './kb-cache';
-import { splitPage } from './passage-splitter';
+import { pageTerms, splitPage } from './passage-splitter';
 import { loadPdfPages } from './pdf-loader';
 import { rank } from './retrieval';
 import { buildSemanticIndex, type FileTexts, type SemanticIndex } from './semantic-index';
@@ -75,8 +75,8 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
           entry = { version: CACHE_VERSION, analysis: nextAnalyzer.version, pages: pages.length, passages: filePassages.map(({ file: _f, ...rest }) => rest) };
           cache.put(key, entry);
         } else if (entry.analysis !== nextAnalyzer.version) {
-          // The synonyms changed: the passages' text is still good, only their terms are redone.
-          entry = { ...entry, analysis: nextAnalyzer.version, passages: entry.passages.map((p) => ({ ...p, terms: nextAnalyzer.analyze(p.text) })) };
+          // The synonyms (or the analysis steps) changed: the passages' text is still good, only their terms are redone.
+          entry = { ...entry, analysis: nextAnalyzer.version, passages: reanalyze(entry.passages, nextAnalyzer) };
           cache.put(key, entry);
         }
         for (const p of entry.passages) passages.push({ ...p, file: name });
@@ -150,6 +150,18 @@ export function createKnowledgeBase(opts: KnowledgeBaseOptions): KnowledgeBase {
     isLoaded: () => index !== null,
     lastReport: () => report,
   };
+}
+
+/** New terms for cached passages, page by page (a page's passages share its keyword line). */
+function reanalyze<P extends { page: number; text: string; terms: string[] }>(passages: P[], analyzer: TextAnalyzer): P[] {
+  const byPage = new Map<number, number[]>();
+  passages.forEach((p, i) => { const l = byPage.get(p.page); if (l) l.push(i); else byPage.set(p.page, [i]); });
+  const out = [...passages];
+  for (const idx of byPage.values()) {
+    const terms = pageTerms(idx.map((i) => passages[i].text), analyzer);
+    idx.forEach((i, k) => { out[i] = { ...passages[i], terms: terms[k] }; });
+  }
+  return out;
 }
 
 async function listPdfs(dir: string): Promise<string[]> {

@@ -10,6 +10,8 @@ const TARGET_WORDS = 110;
  * name no topic of their own page: kept for reading, left out of the terms.
  */
 const PAGE_FOOTER = /^([-•]\s*)?halaman \d+(\s*:.*)?$/gim;
+/** A page's keyword line(s) ("Keywords: late payment, …"), as the guide's pages end. */
+const KEYWORDS = /^(?:keywords?|kata kunci)\s*:.*$/gim;
 
 export function splitPage(file: string, page: number, text: string, analyzer: TextAnalyzer): IndexedPassage[] {
   const lines = text.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean)
@@ -29,10 +31,19 @@ export function splitPage(file: string, page: number, text: string, analyzer: Te
     }
     if (current.length > 1 || (current.length === 1 && chunks.length === 0)) chunks.push(current);
   }
-  return chunks.map((ls) => {
-    const body = ls.join('\n');
-    return { file, page, text: body, tokens: estimateTokens(body), terms: analyzer.analyze(body.replace(PAGE_FOOTER, '')) };
-  });
+  const bodies = chunks.map((ls) => ls.join('\n'));
+  const terms = pageTerms(bodies, analyzer);
+  return bodies.map((body, i) => ({ file, page, text: body, tokens: estimateTokens(body), terms: terms[i] }));
+}
+
+/**
+ * Index terms of one page's passages (also when only the terms are redone after the synonyms
+ * changed). A page's "Keywords:" line describes the whole page, not the passage it ends up in, so
+ * every passage of the page is indexed with it.
+ */
+export function pageTerms(passageTexts: string[], analyzer: TextAnalyzer): string[][] {
+  const keywords = [...new Set(passageTexts.flatMap((t) => t.match(KEYWORDS) ?? []))].join('\n');
+  return passageTexts.map((t) => analyzer.analyze(`${t.replace(PAGE_FOOTER, '')}\n${keywords && !t.includes(keywords) ? keywords : ''}`));
 }
 
 function splitLongLine(line: string): string[] {

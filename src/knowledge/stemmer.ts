@@ -62,7 +62,45 @@ function compute(word: string): string {
   // Sastrawi misses the "meny-/peny-" + s-root rule for some roots (menyanggah → sanggah).
   const ny = word.match(/^(?:me|pe)ny([aeiou].{2,})$/);
   if (ny && s.find(`s${ny[1]}`)) return `s${ny[1]}`;
-  return english(word);
+  return colloquial(word, s) ?? english(word);
+}
+
+/** Chat suffixes, in the order they stack ("ngelaporinnya" = ngelapor + in + nya). */
+const CHAT_SUFFIX = /(nya|lah|kah|dong|sih)$/;
+/** Jakarta verb prefixes standing for meN-: nge-/ng- before a vowel or k, ny- before c/s, n- before t, m- before p. */
+const CHAT_PREFIX: [RegExp, string[]][] = [[/^nge(.{3,})$/, ['']], [/^ng([aeiou].{2,})$/, ['', 'k']], [/^ny([aeiou].{2,})$/, ['c', 's']], [/^n([aeiou].{2,})$/, ['t']], [/^m([aeiou].{2,})$/, ['p']]];
+
+/**
+ * Chat Indonesian that Sastrawi's dictionary does not know: `-nya`/`-in` suffixes (naikinnya,
+ * lunasin), Jakarta prefixes (nutup, nyicil, ngelapor) and the spoken e for a in a last closed
+ * syllable (dapet, pinjem). Tried only for words the dictionary does not know, and kept only when
+ * a candidate is a dictionary root, so an English word is left to the English rules.
+ */
+function colloquial(word: string, s: SastrawiModule.Stemmer): string | null {
+  const bases = [word];
+  const bare = word.replace(CHAT_SUFFIX, '');
+  if (bare !== word && bare.length >= 3) bases.push(bare);
+  for (const b of [...bases]) if (b.length >= 5 && b.endsWith('in')) bases.push(b.slice(0, -2));
+  const candidates: string[] = [];
+  for (const b of bases) {
+    candidates.push(b);
+    for (const [re, heads] of CHAT_PREFIX) {
+      const m = b.match(re);
+      if (m) for (const h of heads) candidates.push(h + m[1]);
+    }
+  }
+  for (const c of candidates) {
+    if (c === word || c.length < 3) continue;
+    if (s.find(c)) return c;
+    const st = s.stem(c);
+    if (st !== c && s.find(st)) return st;
+  }
+  // The spoken vowel last, and only to a root as it stands: "-er" is left alone (later, never, offer).
+  for (const c of candidates) {
+    const a = c.replace(/e([^aeiour][^aeiou]*)$/, 'a$1');
+    if (a !== c && a.length >= 4 && s.find(a)) return a;
+  }
+  return null;
 }
 
 /** Light English inflection removal, consistent rather than correct: "settle"/"settled" → "settl". */

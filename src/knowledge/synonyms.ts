@@ -20,22 +20,28 @@ export function parseSynonyms(text: string, stem: (w: string) => string, isStopw
   const map = new Map<string, string[]>();
   const problems: string[] = [];
   let maxWords = 1;
+  const groups: { n: number; canonical: string[]; variants: string[][] }[] = [];
   text.split(/\r?\n/).forEach((line, n) => {
     const body = line.replace(/#.*/, '').trim();
     if (!body) return;
     const eq = body.indexOf('=');
     if (eq <= 0) { problems.push(`line ${n + 1}: expected "canonical = variant, variant"`); return; }
-    const canonicalWords = tokens(body.slice(0, eq));
-    const canonical = canonicalWords.filter((w) => !isStopword(w)).map(stem);
-    for (const variant of body.slice(eq + 1).split(',')) {
-      const ws = tokens(variant);
-      if (!ws.length) continue;
+    const canonical = tokens(body.slice(0, eq)).filter((w) => !isStopword(w)).map(stem);
+    groups.push({ n, canonical, variants: body.slice(eq + 1).split(',').map(tokens).filter((ws) => ws.length > 0) });
+  });
+  // A variant that reads as another line's canonical word would turn every use of that word into
+  // this line's meaning ("ngutang" → "utang" in the "pinjaman" line): left out, with a warning.
+  const canonicals = new Set(groups.map((g) => g.canonical.join(' ')).filter(Boolean));
+  for (const g of groups) {
+    const own = g.canonical.join(' ');
+    for (const ws of g.variants) {
       const key = ws.map(stem).join(' ');
-      if (key === canonical.join(' ')) continue;
-      map.set(key, canonical);
+      if (key === own) continue;
+      if (canonicals.has(key)) { problems.push(`line ${g.n + 1}: "${ws.join(' ')}" reads as "${key}", the canonical word of another line: left out`); continue; }
+      map.set(key, g.canonical);
       maxWords = Math.max(maxWords, ws.length);
     }
-  });
+  }
   const version = crypto.createHash('sha256').update(text).digest('hex').slice(0, 12);
   return { map, maxWords, version, problems };
 }

@@ -48,9 +48,12 @@ export function words(text: string): string[] {
     .filter(Boolean);
 }
 
+/** Bumped when the steps change (e.g. the stemmer's chat rules), so cached passage terms are redone. */
+const ANALYSIS_REVISION = 'a2';
+
 export function createTextAnalyzer(synonymsText = ''): TextAnalyzer {
   const table = parseSynonyms(synonymsText, (w) => stem(w), (w) => STOPWORDS.has(w));
-  return { version: table.version, problems: table.problems, analyze: (text) => analyzeWith(table, text) };
+  return { version: `${ANALYSIS_REVISION}-${table.version}`, problems: table.problems, analyze: (text) => analyzeWith(table, text) };
 }
 
 function analyzeWith(table: SynonymTable, text: string): string[] {

@@ -46,6 +46,34 @@ describe('retrieval on the sample guide with lender product sheets beside it', (
     expect(pages('I settled my credit card, will it still show up in SLIK?')).toContain('8');
   });
 
+  test('when a chat question drops vowels or misspells a word, then it still finds the page the word is on', () => {
+    expect(pages('brp lama kredit macet sy bs pulih klo udh lunas')).toContain('15');
+    expect(pages('kolektibiltas 5 itu apa')[0]).toBe('6');
+    expect(pages('restrukturisai kredit gmn caranya')[0]).toBe('16');
+    expect(pages('utilisai kartu kredit yg sehat brp persen')[0]).toBe('7');
+  });
+
+  test('when a question gives a number, then it finds the page whose range contains it', () => {
+    expect(pages('skor sy 765 bgs ga')[0]).toBe('3');
+    expect(pages('telat bayar 45 hari jadi kol berapa')[0]).toBe('6');
+  });
+
+  test('when a question asks about two things, then both pages are in the prompt within the budget', () => {
+    const both = (q: string, a: string, b: string) => {
+      const found = pages(q);
+      expect(found).toEqual(expect.arrayContaining([a, b]));
+    };
+    both('Restrukturisasi kredit itu apa, dan apakah pengajuan kredit baru menurunkan skor?', '16', '13');
+    both('Bayar minimum kartu kredit dan tunggakan paylater, mana yang lebih berbahaya?', '10', '9');
+    both('How do I get my iDeb and how do I dispute an error in it?', '5', '14');
+  });
+
+  test('when the answer sits in one half of a page, then that page\'s other passage does not push a second topic out', () => {
+    const found = kb.search('Berapa lama keterlambatan tercatat di SLIK, dan apa itu utilisasi?', { maxTokens: 1500 });
+    expect(found.some((p) => p.file === GUIDE && p.page === 8)).toBe(true);
+    expect(found.some((p) => p.file === GUIDE && p.page === 7)).toBe(true);
+  });
+
   test('when product sheets share every generic word, then they cannot fill all slots and near-duplicate pages are merged', () => {
     const found = kb.search('bunga tenor limit kredit paylater denda pelunasan bulan', { limit: 8 });
     const perFamily = new Map<string, number>();

@@ -59,6 +59,26 @@ describe('text analysis for Indonesian and English', () => {
     expect(a.analyze('one obligor')).not.toContain('otp');
   });
 
+  test('when a customer writes Jakarta chat forms the dictionary does not know, then they meet the guide\'s roots', () => {
+    expect(stem('naikinnya')).toBe('naik');
+    expect(stem('nutup')).toBe(stem('menutup'));
+    expect(stem('ngelaporinnya')).toBe(stem('melaporkan'));
+    expect(stem('dilampirin')).toBe(stem('melampirkan'));
+    expect(stem('nyicil')).toBe(stem('cicilan'));
+    expect(stem('dapetinnya')).toBe(stem('mendapatkan'));
+    // English words are left to the English rules, not read as chat Indonesian.
+    expect(stem('later')).toBe('later');
+    expect(stem('never')).toBe('never');
+  });
+
+  test('when a synonyms variant reads as another line\'s canonical word, then it is left out with a warning instead of swallowing that word', () => {
+    const b = createTextAnalyzer('pinjaman = loan, ngutang\nutang = hutang, debt');
+    expect(b.problems).toEqual([expect.stringMatching(/line 1: "ngutang" reads as "utang"/)]);
+    expect(b.analyze('utang')).toEqual(b.analyze('debt'));
+    expect(b.analyze('utang')).not.toEqual(b.analyze('loan'));
+    expect(a.problems).toEqual([]);
+  });
+
   test('when the synonyms file has a line without "=", then it is reported and the rest still applies', () => {
     const b = createTextAnalyzer('telat terlambat\nterlambat = telat');
     expect(b.problems).toEqual([expect.stringMatching(/line 1/)]);
