@@ -32,7 +32,7 @@ export function createOperatorModule(deps: AppDeps, opts: { clock?: () => number
   const auth = createOperatorAuth({ config, db: deps.db, logger, guard: deps.operator });
   const router = Router();
   router.use(auth.router);
-  router.use(createOperatorRouter({ service, requireOperator: auth.requireOperator, requireJsonWrite: auth.requireJsonWrite }));
+  router.use(createOperatorRouter({ service, requireOperator: auth.requireOperator, requireJsonWrite: auth.requireJsonWrite, defaultLanguage: deps.config.defaultLanguage }));
   const pages = createPageRenderer({ defaultLanguage: config.defaultLanguage });
   router.get('/admin/login', (req, res) => {
     res.set({ 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" });

@@ -6,9 +6,11 @@
 //   POST /api/operator/conversations/{userId}/release
 import express, { Router, type RequestHandler } from 'express';
 import { operatorOf } from './operator-auth';
+import { requestLanguage } from '../i18n/catalogue';
+import type { Lang } from '../i18n/lang';
 import type { OperatorService } from './operator-service';
 
-export function createOperatorRouter(deps: { service: OperatorService; requireOperator: RequestHandler; requireJsonWrite: RequestHandler }): Router {
+export function createOperatorRouter(deps: { service: OperatorService; requireOperator: RequestHandler; requireJsonWrite: RequestHandler; defaultLanguage?: Lang }): Router {
   const { service, requireOperator } = deps;
   const router = Router();
   const base = '/api/operator/conversations';
@@ -19,7 +21,7 @@ export function createOperatorRouter(deps: { service: OperatorService; requireOp
     noStore(res).json({ conversations: await service.list({ state: req.query.state, q: req.query.q }) });
   });
   router.get(`${base}/:userId`, requireOperator, async (req, res) => {
-    noStore(res).json(await service.thread(String(req.params.userId)));
+    noStore(res).json(await service.thread(String(req.params.userId), requestLanguage(req, deps.defaultLanguage)));
   });
   router.post(`${base}/:userId/takeover`, ...write, async (req, res) => {
     const force = (req.body as { force?: unknown } | undefined)?.force === true;

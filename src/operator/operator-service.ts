@@ -178,12 +178,13 @@ export function createOperatorService(deps: OperatorServiceDeps) {
     }));
   }
 
-  async function thread(userId: string) {
+  /** `lang`: the operator's page language, for the credit summary shown beside the thread. */
+  async function thread(userId: string, lang: Lang = 'id') {
     const { user, row } = await requireKnown(userId);
     const listed = repo.messages(userId);
     const [messages, delivery, actions, credit, replies] = await Promise.all([
       listed, repo.operatorDelivery(userId), repo.actions(userId),
-      loadCreditContext({ credit: deps.credit, logger: deps.logger }, userId, 'en'),
+      loadCreditContext({ credit: deps.credit, logger: deps.logger }, userId, lang),
       listed.then((ms) => repo.aiReplies(ms.flatMap((m) => (m.batch_id ? [Number(m.batch_id)] : [])))),
     ]);
     const aiInfo = new Map(replies.map((r) => [Number(r.id), r]));

@@ -30,9 +30,9 @@ describe('error messages and pages in the reader\'s language', () => {
   test('when a signed-in person sends an empty or broken message, then the 400 is a sentence in their language', async () => {
     const { agent, csrf } = await demoSignIn(t.app, 'Sari');
     const empty = await agent.post('/api/chat').set('X-CSRF-Token', csrf).set('Accept-Language', 'id').send({ message: '  ' }).expect(400);
-    expect(empty.body.error).toEqual({ code: 'empty-message', message: 'Ketik pesan terlebih dahulu.' });
+    expect(empty.body.error).toEqual({ code: 'empty-message', message: 'Tulis pertanyaan Anda dulu.' });
     const emptyEn = await agent.post('/api/chat').set('X-CSRF-Token', csrf).set('Accept-Language', 'en').send({ message: '  ' }).expect(400);
-    expect(emptyEn.body.error).toEqual({ code: 'empty-message', message: 'Type a message first.' });
+    expect(emptyEn.body.error).toEqual({ code: 'empty-message', message: 'Type a question first.' });
     const broken = await agent.post('/api/chat').set('X-CSRF-Token', csrf).set('Content-Type', 'application/json').set('Accept-Language', 'en').send('{"message":').expect(400);
     expect(broken.body.error).toEqual({ code: 'invalid-json', message: 'The data sent is not valid JSON.' });
     const csrfMissing = await agent.post('/api/chat').set('Accept-Language', 'id').send({ message: 'hi' }).expect(403);

@@ -247,3 +247,14 @@ describe('human handoff on WhatsApp', () => {
     ]);
   });
 });
+
+describe('the credit summary beside a thread', () => {
+  it('when operators read a thread, then the credit summary is in their page language', async () => {
+    const phone = '6281400000099';
+    await say(phone, 'halo, skor kredit saya berapa?');
+    const id = await api().get(conv(`whatsapp_${phone}`)).set('accept-language', 'id-ID').expect(200);
+    const en = await api().get(conv(`whatsapp_${phone}`)).set('accept-language', 'en-US').expect(200);
+    expect(id.body.conversation.credit).toMatch(/^(Data kredit pengguna ini|Pengguna ini belum)/);
+    expect(en.body.conversation.credit).toMatch(/^(This user's credit data|This user has no credit data)/);
+  });
+});
