@@ -80,7 +80,7 @@ const schema = z.object({
   META_WEBHOOK_VERIFY_TOKEN: optionalString,
   META_ACCESS_TOKEN: optionalString,
   META_GRAPH_URL: httpUrl,
-  META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v24.0').optional().default('v24.0'),
+  META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v26.0').optional().default('v26.0'),
   META_GRAPH_TIMEOUT_MS: int(10_000, 100, 120_000),
   WHATSAPP_BUFFER_MS: int(15_000, 0, 600_000),
   WHATSAPP_BUFFER_MIN_MS: optionalInt(0, 600_000),

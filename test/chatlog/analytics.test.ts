@@ -46,7 +46,7 @@ describe('analytics', () => {
       { file: 'panduan-kredit.pdf', page: 3, turns: 4, questions: [{ text: 'apa itu kolektibilitas?', count: 3 }, { text: 'terima kasih', count: 1 }] },
       { file: 'faq.pdf', page: 1, turns: 1, questions: [{ text: 'halo kenapa skor saya turun', count: 1 }] },
     ]);
-    expect(a.chatLog).toMatchObject({ enabled: true, transport: 'postgres' });
+    expect(a.chatLog).toMatchObject({ enabled: true, transport: t.database.db.engine === 'embedded' ? 'pglite' : 'postgres' });
   });
 
   test('when the days are counted in Jakarta time, then a late-evening UTC message falls on the next day', async () => {

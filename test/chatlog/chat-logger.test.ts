@@ -188,7 +188,7 @@ describe('chat log switched off', () => {
     try {
       t.deps.chatLogger.logTurn(turn('google_42', 'web', T0, ['Halo web']));
       await t.deps.chatLogger.flush();
-      expect(t.deps.chatLogger.health()).toMatchObject({ enabled: true, transport: 'postgres', written: 1 });
+      expect(t.deps.chatLogger.health()).toMatchObject({ enabled: true, transport: t.database.db.engine === 'embedded' ? 'pglite' : 'postgres', written: 1 });
       expect(await sessions(t.database.db, 'google_42')).toHaveLength(1);
     } finally { await t.close(); }
   });

@@ -46,7 +46,7 @@ describe('sandbox attachments', () => {
   });
 
   test('when the Graph stand-in is asked for media with a wrong token, then it answers 401 like Meta', async () => {
-    await request(t.url).get('/sandbox/graph/v24.0/12345').set('authorization', 'Bearer nope').expect(401);
+    await request(t.url).get('/sandbox/graph/v26.0/12345').set('authorization', 'Bearer nope').expect(401);
   });
 
   test('when `npm run simulate --image --document` is used, then both files and the text make one turn with the picture and the PDF text', async () => {

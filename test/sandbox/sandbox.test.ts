@@ -58,7 +58,7 @@ describe('WhatsApp sandbox', () => {
     }
     const graph = c.events.filter((e) => e.direction === 'graph');
     const read = graph.find((e) => e.kind === 'read' && /typing_indicator/.test(e.body))!; // after the window (reads without typing came during it)
-    expect(read.path).toBe(`/sandbox/graph/v24.0/${credentials.phoneNumberId}/messages`);
+    expect(read.path).toBe(`/sandbox/graph/v26.0/${credentials.phoneNumberId}/messages`);
     expect(JSON.parse(read.body)).toMatchObject({ messaging_product: 'whatsapp', status: 'read', typing_indicator: { type: 'text' } });
     expect(JSON.parse(read.responseBody)).toEqual({ success: true });
     const text = graph.find((e) => e.kind === 'text')!;
@@ -100,7 +100,7 @@ describe('WhatsApp sandbox', () => {
   });
 
   test('when the Graph endpoint is called without the sandbox access token, then it answers like Meta: 401 with error 190', async () => {
-    const res = await fetch(`${t.url}/sandbox/graph/v24.0/100000000000001/messages`, {
+    const res = await fetch(`${t.url}/sandbox/graph/v26.0/100000000000001/messages`, {
       method: 'POST', headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' },
       body: JSON.stringify({ messaging_product: 'whatsapp', to: '628', type: 'text', text: { body: 'x' } }),
     });
@@ -183,7 +183,7 @@ describe('WhatsApp sandbox in production', () => {
       for (const path of ['/sandbox', '/sandbox/', '/sandbox/sandbox.js', '/sandbox/api/credentials', '/sandbox/api/info']) {
         expect((await request(t.app).get(path)).status).toBe(404);
       }
-      expect((await request(t.app).post('/sandbox/graph/v24.0/100000000000001/messages').send({})).status).toBe(404);
+      expect((await request(t.app).post('/sandbox/graph/v26.0/100000000000001/messages').send({})).status).toBe(404);
       // Without META_* the production webhook is simply not configured.
       const { body, headers } = signedRequest(textPayload('6281234567890', 'halo'), 'anything');
       const res = await request(t.app).post('/webhook/whatsapp').set(headers).send(body);

@@ -39,7 +39,7 @@ describe('WhatsApp message buffer', () => {
     expect(typing).toBeGreaterThan(0);
     expect(typing).toBeLessThan(kinds.indexOf('text'));
     expect(sent.authorization).toBe('Bearer test-access-token');
-    expect(sent.path).toBe('/v24.0/106540352242922/messages');
+    expect(sent.path).toBe('/v26.0/106540352242922/messages');
     expect(await w.count("SELECT count(*)::int AS n FROM usercreditinsights WHERE user_id = 'whatsapp_6281234567802' AND is_dummy")).toBe(1);
     expect(await w.count("SELECT count(*)::int AS n FROM users WHERE id = 'whatsapp_6281234567802' AND display_name = 'Test User'")).toBe(1);
   });

@@ -81,7 +81,7 @@ describe('WhatsApp replies through the Graph API', () => {
       graph.failAlways(graphError(131000, 'Something went wrong', 500));
       const errors: number[] = [];
       const client = createGraphClient({
-        credentials: { ...TEST_META, graphUrl: graph.url, graphVersion: 'v24.0' }, logger: silentLogger(),
+        credentials: { ...TEST_META, graphUrl: graph.url, graphVersion: 'v26.0' }, logger: silentLogger(),
         retryBaseMs: 50, maxRetryMs: 1000, onError: (e) => errors.push(e.code ?? 0),
       });
       await expect(client.sendText('628', 'x')).rejects.toBeInstanceOf(GraphApiError);
@@ -94,7 +94,7 @@ describe('WhatsApp replies through the Graph API', () => {
     const graph = await startFakeGraphServer();
     try {
       graph.failNext({ ...graphError(4, 'Application request limit reached', 429), headers: { 'retry-after': '0' } });
-      const client = createGraphClient({ credentials: { ...TEST_META, graphUrl: graph.url, graphVersion: 'v24.0' }, logger: silentLogger() });
+      const client = createGraphClient({ credentials: { ...TEST_META, graphUrl: graph.url, graphVersion: 'v26.0' }, logger: silentLogger() });
       const r = await client.sendText('628', 'x');
       expect(r.messageId).toMatch(/^wamid\./);
       expect(graph.calls.map((c) => c.status)).toEqual([429, 200]);
@@ -105,7 +105,7 @@ describe('WhatsApp replies through the Graph API', () => {
     const graph = await startFakeGraphServer();
     try {
       graph.setDelay(2000);
-      const client = createGraphClient({ credentials: { ...TEST_META, graphUrl: graph.url, graphVersion: 'v24.0' }, logger: silentLogger(), timeoutMs: 200, maxRetryMs: 0 });
+      const client = createGraphClient({ credentials: { ...TEST_META, graphUrl: graph.url, graphVersion: 'v26.0' }, logger: silentLogger(), timeoutMs: 200, maxRetryMs: 0 });
       await expect(client.sendText('628', 'x')).rejects.toThrow(/timed out/);
     } finally { await graph.close(); }
   });

@@ -11,7 +11,7 @@ describe('Graph media client', () => {
   const bytes = crypto.randomBytes(5000);
   beforeAll(async () => {
     g = await startFakeGraphServer();
-    client = createMediaClient({ graph: { graphUrl: g.url, graphVersion: 'v24.0', accessToken: 'test-access-token' },
+    client = createMediaClient({ graph: { graphUrl: g.url, graphVersion: 'v26.0', accessToken: 'test-access-token' },
       maxBytes: { audio: 4000, image: 10_000, document: 10_000, video: 10_000, sticker: 10_000 } });
   });
   afterAll(async () => { await client.close(); await g.close(); });
@@ -44,7 +44,7 @@ describe('Graph media client', () => {
   test('when the webhook url points to a host that is not Meta\'s, then the token is not sent there and the Graph lookup is used', async () => {
     g.media.set('safe', { bytes, mimeType: 'image/jpeg' });
     await client.download(ref('safe', { url: 'http://203.0.113.9/steal' }));
-    expect(g.mediaCalls.map((c) => c.path)).toEqual(['/v24.0/safe', '/media-file/safe']);
+    expect(g.mediaCalls.map((c) => c.path)).toEqual(['/v26.0/safe', '/media-file/safe']);
   });
 });
 
