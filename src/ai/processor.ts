@@ -8,7 +8,7 @@ import type { CreditRepository } from '../credit/credit-repository';
 import { loadCreditContext, unlinkedContext } from '../credit/credit-summary';
 import { conversationContext } from '../knowledge/retrieval';
 import type { KnowledgeBase, KnowledgePassage } from '../knowledge/types';
-import { detectLanguage } from '../knowledge/text-analyzer';
+import { detectMessageLanguage } from '../i18n/lang';
 import type { Logger } from '../shared/logger';
 import { t } from '../i18n/catalogue';
 import { shortCreditSummary } from './offline-credit';
@@ -67,7 +67,7 @@ export function createAiProcessor(deps: AiProcessorDeps): AiProcessor {
       if (cut.cut) input = { ...input, messages: cut.messages };
       const question = userTurn(input.messages);
       // The person's language (the channel knows it: WhatsApp's latest message, the web page); else the question's.
-      const lang = input.language ?? detectLanguage(question);
+      const lang = input.language ?? detectMessageLanguage(question, 'id');
       const context = conversationContext(input.history); // every turn may be a follow-up
       const queryVector = await knowledge.embedQuery(question, context);
       const passages = knowledge.search(question, { maxTokens: config.knowledge.maxPromptTokens, context, queryVector });

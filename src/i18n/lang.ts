@@ -31,7 +31,7 @@ export function negotiateLanguage(header: unknown, fallback: Lang = 'id'): Lang 
 const EN = new Set(['the', 'is', 'are', 'what', 'how', 'my', 'i', 'you', 'your', 'can', 'do', 'does', 'why', 'when', 'please', 'of',
   'and', 'hello', 'hi', 'thanks', 'thank', 'will', 'should', 'long', 'have', 'if', 'with', 'want', 'need', 'would', 'could', 'this',
   'that', 'it', 'me', 'am', 'was', 'not', 'much', 'many', 'where', 'which', 'who', 'about', 'stop', 'yes', 'no', 'get', 'pay', 'paid',
-  'late', 'report', 'loan', 'debt', 'there', 'for', 'from', 'to', 'in', 'on', 'be', 'a', 'an', "i'm", "don't", "what's"]);
+  'late', 'report', 'loan', 'score', 'payment', 'payments', 'debt', 'there', 'for', 'from', 'to', 'in', 'on', 'be', 'a', 'an', "i'm", "don't", "what's"]);
 const ID = new Set(['yang', 'dan', 'saya', 'apa', 'apakah', 'bagaimana', 'berapa', 'bisa', 'tidak', 'kenapa', 'mengapa', 'tolong', 'halo',
   'terima', 'kasih', 'sudah', 'belum', 'ini', 'itu', 'di', 'ke', 'dari', 'gimana', 'gak', 'nggak', 'enggak', 'aku', 'kak', 'min', 'makasih',
   'yg', 'sy', 'gmn', 'udah', 'udh', 'kalo', 'kalau', 'ga', 'trus', 'terus', 'dong', 'ya', 'mau', 'ingin', 'untuk', 'dengan', 'ada', 'bagaimana',

@@ -87,13 +87,3 @@ export const analyzeQuery = analyze;
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 3.5);
 }
-
-/** 'id' or 'en', from common function words; Indonesian when unsure (the product's main audience). */
-export function detectLanguage(text: string): 'id' | 'en' {
-  const ws = words(text);
-  const en = new Set(['the', 'is', 'are', 'what', 'how', 'my', 'i', 'you', 'your', 'can', 'do', 'does', 'why', 'when', 'please', 'of', 'to', 'and', 'hello', 'hi', 'thanks', 'thank', 'score', 'credit', 'late', 'payment', 'will', 'should', 'long', 'have', 'if']);
-  const id = new Set(['yang', 'dan', 'saya', 'apa', 'apakah', 'bagaimana', 'berapa', 'bisa', 'tidak', 'skor', 'kredit', 'kenapa', 'mengapa', 'tolong', 'halo', 'terima', 'kasih', 'sudah', 'belum', 'ini', 'itu', 'di', 'ke', 'gimana', 'gak', 'nggak', 'aku', 'kak', 'min', 'makasih', 'yg', 'sy', 'gmn', 'udah', 'kalo', 'ga', 'trus', 'dong', 'ya']);
-  let e = 0, i = 0;
-  for (const w of ws) { if (en.has(w)) e++; if (id.has(w)) i++; }
-  return e > i ? 'en' : 'id';
-}

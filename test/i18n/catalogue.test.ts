@@ -61,6 +61,15 @@ describe('choosing the language', () => {
   });
 });
 
+describe('the language of a question without a page or stored choice', () => {
+  test('when the user writes Indonesian or English, then the language is detected', () => {
+    expect(detectMessageLanguage('Berapa lama keterlambatan tercatat di SLIK?', 'id')).toBe('id');
+    expect(detectMessageLanguage('How long do late payments stay on my report?', 'id')).toBe('en');
+    expect(detectMessageLanguage('ok', 'id')).toBe('id');
+    expect(detectMessageLanguage('oke makasih kak', 'id')).toBe('id');
+  });
+});
+
 describe('formats', () => {
   test('when money and dates are shown, then they are written the way each language writes them', () => {
     expect(formatRupiah(1250000, 'id')).toBe('Rp1.250.000');

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTextAnalyzer, detectLanguage, stem, words } from '../../src/knowledge/text-analyzer';
+import { createTextAnalyzer, stem, words } from '../../src/knowledge/text-analyzer';
 
 const SYNONYMS = fs.readFileSync(path.resolve(__dirname, '../../knowledge/synonyms.txt'), 'utf8');
 const a = createTextAnalyzer(SYNONYMS);
@@ -86,10 +86,4 @@ describe('text analysis for Indonesian and English', () => {
     expect(b.version).not.toBe(createTextAnalyzer('').version);
   });
 
-  test('when the user writes Indonesian or English, then the language is detected', () => {
-    expect(detectLanguage('Berapa lama keterlambatan tercatat di SLIK?')).toBe('id');
-    expect(detectLanguage('How long do late payments stay on my report?')).toBe('en');
-    expect(detectLanguage('ok')).toBe('id');
-    expect(detectLanguage('oke makasih kak')).toBe('id');
-  });
 });
