@@ -13,7 +13,7 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const dist = (p) => require(path.join(root, 'dist', p));
 const { renderPdf } = require(path.join(root, 'scripts/build-knowledge.js'));
-const { fillerPages } = require('./_bench-util');
+const { fillerPages, pct } = require('./_bench-util');
 const { createKnowledgeBase } = dist('knowledge/knowledge-base.js');
 const { estimateTokens, words } = dist('knowledge/text-analyzer.js');
 const { createAiProcessor } = dist('ai/processor.js');
@@ -38,7 +38,6 @@ const FILLER_VOCAB = ('bank nasabah rekening tabungan deposito bunga kredit pinj
     'nasional regional kantor pusat direksi komisaris rapat anggaran proyek infrastruktur valuta asing kurs rupiah dolar').split(' ');
 
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 
 (async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aicw-bench-kb-'));
@@ -129,7 +128,7 @@ const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
     ['right page in top 5', `${top5}/${n} (${Math.round(100 * top5 / n)}%)`, `naive word overlap: ${naive5}/${n} (${Math.round(100 * naive5 / n)}%)`],
     ['right page first', `${top1}/${n} (${Math.round(100 * top1 / n)}%)`, `naive word overlap: ${naive1}/${n} (${Math.round(100 * naive1 / n)}%)`],
     ['KB load', `cached: ${Math.round(cachedMs)} ms`, `cold (parse all): ${Math.round(coldMs)} ms`],
-    ['turn processing excl. model (retrieval + credit rows + prompt)', `p50 ${pct(turnMs, 0.5).toFixed(2)} ms, p95 ${pct(turnMs, 0.95).toFixed(2)} ms (${turnMs.length} turns)`, `whole-KB prompt build: p50 ${pct(wholeMs, 0.5).toFixed(2)} ms`],
+    ['turn processing excl. model (retrieval + credit rows + prompt)', `p50 ${pct(turnMs, 50).toFixed(2)} ms, p95 ${pct(turnMs, 95).toFixed(2)} ms (${turnMs.length} turns)`, `whole-KB prompt build: p50 ${pct(wholeMs, 50).toFixed(2)} ms`],
   ];
   console.log('| what | ours | baseline (same run) |\n|---|---|---|');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);

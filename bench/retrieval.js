@@ -14,7 +14,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { fillerPages } = require('./_bench-util');
+const { fillerPages, pct } = require('./_bench-util');
 const root = path.resolve(__dirname, '..');
 const dist = (p) => require(path.join(root, 'dist', p));
 const { renderPdf } = require(path.join(root, 'scripts/build-knowledge.js'));
@@ -51,7 +51,6 @@ const FILLER_VOCAB = ('bank nasabah rekening tabungan deposito bunga kredit pinj
     'hadiah poin cashback merchant belanja online keamanan sandi verifikasi data pribadi persetujuan syarat ketentuan').split(' ');
 
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 const turnOf = (q) => q.messages.map((m) => m.trim()).filter(Boolean).join('\n');
 
 function judge(q, passages) {
@@ -122,7 +121,7 @@ async function semanticTiming(kbDir, dir) {
           turn.push(ms(t0));
         }
       }
-      out.push(`per turn (query embedding over local HTTP + fused search): p50 ${pct(turn, 0.5).toFixed(2)} ms, p95 ${pct(turn, 0.95).toFixed(2)} ms; fused search alone p95 ${pct(searchOnly, 0.95).toFixed(2)} ms (${turn.length} turns)`);
+      out.push(`per turn (query embedding over local HTTP + fused search): p50 ${pct(turn, 50).toFixed(2)} ms, p95 ${pct(turn, 95).toFixed(2)} ms; fused search alone p95 ${pct(searchOnly, 95).toFixed(2)} ms (${turn.length} turns)`);
     }
   } finally {
     await new Promise((r) => server.close(r));
@@ -233,7 +232,7 @@ async function semanticTiming(kbDir, dir) {
   console.log(`typo stress (all ${questions.length} questions, a typo in every word of 6+ letters):\n`);
   console.log('| typo | ours | baseline (same run) |\n|---|---|---|');
   for (const [name, ours, base] of typoRows) console.log(`| ${name} | ${fmt(ours)} | ${fmt(base)} |`);
-  console.log(`\nlexical retrieval per turn: p50 ${pct(times, 0.5).toFixed(2)} ms, p95 ${pct(times, 0.95).toFixed(2)} ms (${times.length} searches)`);
+  console.log(`\nlexical retrieval per turn: p50 ${pct(times, 50).toFixed(2)} ms, p95 ${pct(times, 95).toFixed(2)} ms (${times.length} searches)`);
   console.log(`KB load: cold ${Math.round(coldMs)} ms, cached ${Math.round(cachedMs)} ms`);
   for (const [name, r] of results) if (r.misses.length) console.log(`\nmisses (ours, ${name} set):\n- ${r.misses.join('\n- ')}`);
   console.log(`\nsemantic route, timing only (a local stand-in for the embeddings endpoint: toy 1,536-dimension vectors, so no quality figures):`);
