@@ -58,6 +58,8 @@ describe('pages in Bahasa Indonesia and English in Chromium', () => {
       await page.locator('.msg.assistant', { hasText: 'Skor kredit Anda 712' }).waitFor();
       await page.getByRole('button', { name: 'Hubungkan WhatsApp' }).click();
       await page.getByText('Kode Anda:').waitFor();
+      // The code arrives from the server after the click: wait for the text, then read it.
+      await page.locator('#link-expiry').filter({ hasText: /^Kode berlaku sampai \d\d[.:]\d\d dan hanya bisa dipakai sekali\./ }).waitFor();
       await expect(page.locator('#link-expiry').textContent()).resolves.toMatch(/^Kode berlaku sampai \d\d[.:]\d\d dan hanya bisa dipakai sekali\./);
       await page.screenshot({ path: path.join(RESULTS, 'i18n-web-chat-id.png'), fullPage: true });
       expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
@@ -75,6 +77,8 @@ describe('pages in Bahasa Indonesia and English in Chromium', () => {
       await page.getByRole('button', { name: 'Try as demo user' }).click();
       await page.getByText('What would you like to know?').waitFor();
       await page.getByRole('button', { name: 'Link WhatsApp' }).click();
+      // The code arrives from the server after the click: wait for the text, then read it.
+      await page.locator('#link-expiry').filter({ hasText: /^The code is valid until \d\d:\d\d and works once\./ }).waitFor();
       await expect(page.locator('#link-expiry').textContent()).resolves.toMatch(/^The code is valid until \d\d:\d\d and works once\./);
       await page.screenshot({ path: path.join(RESULTS, 'i18n-web-chat-en.png'), fullPage: true });
 
